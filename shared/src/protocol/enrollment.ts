@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+export const OsPlatformSchema = z.enum(['linux', 'windows', 'darwin']);
+export type OsPlatform = z.infer<typeof OsPlatformSchema>;
+
+/** Body of POST /api/v1/agents/enroll: the one call an agent makes with its enrollment token. */
+export const EnrollRequestSchema = z.object({
+  token: z.string().min(16).max(256),
+  /** The agent's Ed25519 public key, SPKI DER in base64. The private key never leaves the endpoint. */
+  publicKey: z.string().min(40).max(256),
+  hostname: z.string().min(1).max(255),
+  os: z.object({
+    platform: OsPlatformSchema,
+    distro: z.string().max(128).default(''),
+    release: z.string().max(128).default(''),
+    arch: z.string().max(32).default(''),
+  }),
+  agentVersion: z.string().max(64),
+});
+export type EnrollRequest = z.infer<typeof EnrollRequestSchema>;
+
+export const EnrollResponseSchema = z.object({
+  agentId: z.string(),
+  tenantId: z.string(),
+  siteId: z.string(),
+  tags: z.array(z.string()),
+});
+export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;

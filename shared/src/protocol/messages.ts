@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { LabelsSchema } from '../labels.js';
+import { METRIC_NAME_PATTERN } from '../metrics/catalog.js';
+import { ShellSchema } from '../api/script.js';
+
+/** Unix epoch milliseconds. */
+const EpochMs = z.number().int().nonnegative();
+const Id = z.string().min(1).max(128);
+
+export const SampleSchema = z.object({
+  metric: z.string().max(128).regex(METRIC_NAME_PATTERN, 'metric names are dotted lower-case words, e.g. disk.used_pct'),
+  value: z.number().refine(Number.isFinite, 'value must be a finite number'),
+  labels: LabelsSchema.optional(),
+});
+export type Sample = z.infer<typeof SampleSchema>;
+
+/** What each source reported: a source that could not be read says so instead of reporting zeros. */
+export const SourceStatusSchema = z.object({
+  source: z.string().min(1).max(64),
+  status: z.enum(['ok', 'unknown', 'error']),
+  reason: z.string().max(2000).optional(),
+  durationMs: z.number().nonnegative().optional(),
+});
+export type SourceStatus = z.infer<typeof SourceStatusSchema>;
+
+// ─── agent → collector ────────────────────────────────────────────────────────
+
+export const HelloSchema = z.object({
+  type: z.literal('hello'),
+  protocolVersion: z.number().int(),
+  agentId: Id,
+  agentVersion: z.string().max(64),
+  /** Echo of the challenge nonce, signed with the agent's Ed25519 key (see identity.ts). */
+  nonce: z.string().min(16).max(128),
+  signature: z.string().min(1).max(512),
+});
+
+export const FrameSchema = z.object({
+  type: z.literal('frame'),
+  /** Per-agent, strictly increasing; the collector stores each (agent, seq) once. */
+  seq: z.number().int().positive(),
+  ts: EpochMs,
+  samples: z.array(SampleSchema).max(5000),
+  sources: z.array(SourceStatusSchema).max(64).default([]),
+  /** Richer data served by the API as it came (inventory, patch lists, event entries, SMART). */
+  sections: z.record(z.string().max(64), z.unknown()).optional(),
+});
+export type Frame = z.infer<typeof FrameSchema>;
+
+export const JobStartedSchema = z.object({
+  type: z.literal('job.started'),
+  runId: Id,
+  ts: EpochMs,
+});
+
+export const RunOutcomeSchema = z.enum(['succeeded', 'failed', 'timed_out', 'rejected', 'error']);
+export type RunOutcome = z.infer<typeof RunOutcomeSchema>;
+
+export const JobResultSchema = z.object({
+  type: z.literal('job.result'),
+  runId: Id,
+  status: RunOutcomeSchema,
+  exitCode: z.number().int().nullable(),
+  signal: z.string().max(32).nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
+  stdoutTruncated: z.boolean(),
+  stderrTruncated: z.boolean(),
+  startedAt: EpochMs,
+  durationMs: z.number().nonnegative(),
+  /** Why the agent did not run it, or why the run failed before the script started. */
+  error: z.string().max(2000).optional(),
+});
+export type JobResult = z.infer<typeof JobResultSchema>;
+
+export const HeartbeatSchema = z.object({ type: z.literal('heartbeat'), ts: EpochMs });
+
+export const AgentMessageSchema = z.discriminatedUnion('type', [
+  HelloSchema,
+  FrameSchema,
+  JobStartedSchema,
+  JobResultSchema,
+  HeartbeatSchema,
+]);
+export type AgentMessage = z.infer<typeof AgentMessageSchema>;
+export type HelloMessage = z.infer<typeof HelloSchema>;
+export type JobStartedMessage = z.infer<typeof JobStartedSchema>;
+export type JobResultMessage = JobResult;
+export type HeartbeatMessage = z.infer<typeof HeartbeatSchema>;
+export type FrameMessage = Frame;
+
+// ─── collector → agent ────────────────────────────────────────────────────────
+
+export const ChallengeSchema = z.object({
+  type: z.literal('challenge'),
+  protocolVersion: z.number().int(),
+  nonce: z.string().min(16).max(128),
+});
+
+export const WelcomeSchema = z.object({
+  type: z.literal('welcome'),
+  agentId: Id,
+  /** Highest seq the collector has stored for this agent: the agent continues after it. */
+  lastSeq: z.number().int().nonnegative(),
+  serverTime: EpochMs,
+  heartbeatSec: z.number().int().positive(),
+});
+
+export const AckSchema = z.object({ type: z.literal('ack'), seq: z.number().int().positive() });
+
+export const DispatchedScriptSchema = z.object({
+  shell: ShellSchema,
+  body: z.string(),
+  args: z.array(z.string()),
+  env: z.record(z.string(), z.string()),
+  timeoutSec: z.number().int().positive(),
+});
+export type DispatchedScript = z.infer<typeof DispatchedScriptSchema>;
+
+export const JobDispatchSchema = z.object({
+  type: z.literal('job.dispatch'),
+  jobId: Id,
+  runId: Id,
+  agentId: Id,
+  script: DispatchedScriptSchema,
+});
+
+export const ErrorMessageSchema = z.object({
+  type: z.literal('error'),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const CollectorMessageSchema = z.discriminatedUnion('type', [
+  ChallengeSchema,
+  WelcomeSchema,
+  AckSchema,
+  JobDispatchSchema,
+  HeartbeatSchema,
+  ErrorMessageSchema,
+]);
+export type CollectorMessage = z.infer<typeof CollectorMessageSchema>;
+export type ChallengeMessage = z.infer<typeof ChallengeSchema>;
+export type WelcomeMessage = z.infer<typeof WelcomeSchema>;
+export type AckMessage = z.infer<typeof AckSchema>;
+export type JobDispatchMessage = z.infer<typeof JobDispatchSchema>;
+
+/** Render a zod error as one line that names the offending fields. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
