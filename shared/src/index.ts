@@ -10,3 +10,5 @@ export * from './api/rule.js';
 export * from './api/alert.js';
 export * from './api/job.js';
 export * from './api/errors.js';
+export * from './api/agent.js';
+export * from './agent/state-files.js';

@@ -1,0 +1,59 @@
+import type { Agent, AgentDetail } from '@vigil/shared';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../app-context.js';
+import { ApiError } from '../http/api-error.js';
+import { parseOr400 } from '../http/validate.js';
+import type { AgentRow } from '../store/index.js';
+
+/** A time bound as Unix milliseconds or an ISO 8601 timestamp. */
+const TimeParam = z.union([
+  z.coerce.number().int().nonnegative(),
+  z.iso.datetime({ offset: true }).transform((s: string) => Date.parse(s)),
+]);
+
+const ListQuery = z.object({
+  tenant: z.string().optional(),
+  site: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const TelemetryQuery = z.object({
+  metric: z.string().max(128).optional(),
+  since: TimeParam.optional(),
+  until: TimeParam.optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
+});
+
+const IdParams = z.object({ id: z.string().min(1) });
+
+export async function agentRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const toApi = (row: AgentRow): Agent => {
+    const { publicKey: _publicKey, ...rest } = row;
+    return { ...rest, online: ctx.registry.isOnline(row.id) };
+  };
+  const requireAgent = (id: string): AgentRow => {
+    const row = ctx.store.agents.get(id);
+    if (!row) throw ApiError.notFound('agent', id);
+    return row;
+  };
+
+  app.get('/api/v1/agents', async (request) => {
+    const q = parseOr400(ListQuery, request.query, 'query');
+    return { agents: ctx.store.agents.list({ tenantId: q.tenant, siteId: q.site, limit: q.limit, offset: q.offset }).map(toApi) };
+  });
+
+  app.get('/api/v1/agents/:id', async (request) => {
+    const { id } = parseOr400(IdParams, request.params, 'params');
+    const detail: AgentDetail = { ...toApi(requireAgent(id)), ...ctx.store.agents.getLatestReport(id) };
+    return detail;
+  });
+
+  app.get('/api/v1/agents/:id/telemetry', async (request) => {
+    const { id } = parseOr400(IdParams, request.params, 'params');
+    const q = parseOr400(TelemetryQuery, request.query, 'query');
+    requireAgent(id);
+    return { samples: ctx.store.telemetry.query(id, q) };
+  });
+}

@@ -1,0 +1,52 @@
+import { EnrollRequestSchema, EnrollmentTokenInputSchema, publicKeyFromBase64, type EnrollResponse } from '@vigil/shared';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { createEnrollmentToken } from '../auth/enrollment-tokens.js';
+import { hashSecret } from '../auth/secrets.js';
+import { ApiError } from '../http/api-error.js';
+import { parseOr400 } from '../http/validate.js';
+import { newId } from '../store/ids.js';
+
+const REFUSALS = {
+  unknown: 'enrollment token is not valid',
+  expired: 'enrollment token has expired',
+  exhausted: 'enrollment token has been used up',
+  revoked: 'enrollment token has been revoked',
+} as const;
+
+export async function enrollmentRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.post('/api/v1/enrollment-tokens', async (request, reply) => {
+    const input = parseOr400(EnrollmentTokenInputSchema, request.body);
+    const created = createEnrollmentToken(ctx.store, input, ctx.now());
+    request.log.info({ tenant: created.tenantId, site: created.siteId, tokenId: created.id }, 'enrollment token created');
+    return reply.status(201).send(created);
+  });
+
+  app.get('/api/v1/enrollment-tokens', async () => ({ enrollmentTokens: ctx.store.tokens.listEnrollmentTokens() }));
+
+  // The one public write: an agent trades an enrollment token for an identity bound to its key.
+  app.post('/api/v1/agents/enroll', { config: { public: true } }, async (request, reply) => {
+    const body = parseOr400(EnrollRequestSchema, request.body);
+    try {
+      publicKeyFromBase64(body.publicKey);
+    } catch (err) {
+      throw new ApiError(400, 'invalid_body', `invalid body: publicKey: ${(err as Error).message}`);
+    }
+    const now = ctx.now();
+    const use = ctx.store.tokens.useEnrollmentToken(hashSecret(body.token), now);
+    if (!use.ok) {
+      request.log.warn({ reason: use.reason, hostname: body.hostname }, 'enrollment refused');
+      throw new ApiError(401, `enrollment_token_${use.reason}`, REFUSALS[use.reason]);
+    }
+    const { token } = use;
+    const agentId = newId('agt');
+    ctx.store.agents.insert({
+      id: agentId, tenantId: token.tenantId, siteId: token.siteId, hostname: body.hostname,
+      os: { platform: body.os.platform, distro: body.os.distro, release: body.os.release, arch: body.os.arch },
+      agentVersion: body.agentVersion, tags: token.tags, publicKey: body.publicKey, enrolledAt: now,
+    });
+    request.log.info({ agentId, tenant: token.tenantId, site: token.siteId, hostname: body.hostname }, 'agent enrolled');
+    const response: EnrollResponse = { agentId, tenantId: token.tenantId, siteId: token.siteId, tags: token.tags };
+    return reply.status(201).send(response);
+  });
+}

@@ -1,0 +1,78 @@
+import { EnrollmentTokenInputSchema, describeZodError, parseDuration } from '@vigil/shared';
+import { Command, InvalidArgumentError } from 'commander';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createEnrollmentToken } from '../auth/enrollment-tokens.js';
+import { databaseFile, startCollector } from '../server.js';
+import { Store } from '../store/index.js';
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return port;
+}
+
+const program = new Command()
+  .name('vigil-collector')
+  .description('The Vigil collector: agent gateway, telemetry store, alert engine, remediation and API in one process.');
+
+program
+  .command('serve')
+  .description('Start the collector (HTTP API, alert stream and the /agent WebSocket on one port).')
+  .option('--port <port>', 'port to listen on (env VIGIL_PORT)', portNumber, Number(process.env.VIGIL_PORT ?? 8080))
+  .option('--host <host>', 'address to listen on (env VIGIL_HOST)', process.env.VIGIL_HOST ?? '127.0.0.1')
+  .option('--data <dir>', 'data directory for the SQLite database and admin token (env VIGIL_DATA)', process.env.VIGIL_DATA ?? './data')
+  .option('--heartbeat <duration>', 'heartbeat interval agents are told to keep', '30s')
+  .action(async (opts: { port: number; host: string; data: string; heartbeat: string }) => {
+    const collector = await startCollector({
+      dataDir: opts.data, host: opts.host, port: opts.port, heartbeatSec: Math.max(1, Math.round(parseDuration(opts.heartbeat) / 1000)),
+    });
+    // One plain line for people and scripts: where the collector is.
+    process.stdout.write(`vigil-collector listening on ${collector.url}\n`);
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      collector.context.log.info({ signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 10_000);
+      force.unref();
+      collector.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+
+const enrollToken = program.command('enroll-token').description('Manage agent enrollment tokens.');
+enrollToken
+  .command('create')
+  .description('Create an enrollment token bound to a tenant and site; prints the token alone on stdout.')
+  .requiredOption('--tenant <tenant>', 'tenant (client) id, created if new')
+  .option('--site <site>', 'site id within the tenant, created if new', 'default')
+  .option('--tags <tags>', 'comma-separated tags given to agents enrolled with it', '')
+  .option('--expires <duration>', 'lifetime, e.g. 24h or 7d', '24h')
+  .option('--max-uses <n>', 'how many agents may enroll with it')
+  .option('--data <dir>', 'data directory (env VIGIL_DATA)', process.env.VIGIL_DATA ?? './data')
+  .action((opts: { tenant: string; site: string; tags: string; expires: string; maxUses?: string; data: string }) => {
+    const parsed = EnrollmentTokenInputSchema.safeParse({
+      tenant: opts.tenant, site: opts.site,
+      tags: opts.tags.split(',').map((t) => t.trim()).filter(Boolean),
+      expiresInMs: parseDuration(opts.expires),
+      maxUses: opts.maxUses === undefined ? null : Number(opts.maxUses),
+    });
+    if (!parsed.success) {
+      process.stderr.write(`vigil-collector: ${describeZodError(parsed.error)}\n`);
+      process.exit(2);
+    }
+    mkdirSync(resolve(opts.data), { recursive: true, mode: 0o700 });
+    const store = Store.open(databaseFile(opts.data));
+    try {
+      process.stdout.write(`${createEnrollmentToken(store, parsed.data, Date.now()).token}\n`);
+    } finally {
+      store.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`vigil-collector: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+import type { JobInput, JobResultMessage, JobStartedMessage, JobRun, Job } from '@vigil/shared';
+import type { Logger } from 'pino';
+import type { AlertEvent } from '../alerts/alert-events.js';
+import type { ConnectionRegistry } from '../gateway/connection-registry.js';
+import { ApiError } from '../http/api-error.js';
+import type { Store } from '../store/index.js';
+import { newId } from '../store/ids.js';
+
+export interface CreateJobRequest extends JobInput {
+  createdBy: string;
+  alertId?: string | null;
+}
+
+/**
+ * Jobs run one script on a set of agents. Connected agents get their dispatch at once; the rest
+ * stay queued and are dispatched when they next connect. Results are stored once per run.
+ */
+export class JobService {
+  constructor(
+    private readonly store: Store,
+    private readonly registry: ConnectionRegistry,
+    private readonly log: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  create(request: CreateJobRequest): Job {
+    const script = this.store.scripts.get(request.scriptId);
+    if (!script) throw new ApiError(400, 'invalid_body', `invalid body: scriptId: script ${request.scriptId} does not exist`);
+    const agentIds = [...new Set(request.agentIds)];
+    const missing = agentIds.filter((id) => !this.store.agents.get(id));
+    if (missing.length > 0) {
+      throw new ApiError(400, 'invalid_body', `invalid body: agentIds: unknown agent${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')}`);
+    }
+    const now = this.now();
+    const job = {
+      id: newId('job'), scriptId: script.id, scriptName: script.name, alertId: request.alertId ?? null,
+      args: request.args ?? script.args, createdBy: request.createdBy, createdAt: now,
+    };
+    const runs = this.store.jobs.create(job, agentIds, () => newId('run'));
+    this.log.info({ jobId: job.id, scriptId: script.id, agents: agentIds.length, alertId: job.alertId, by: request.createdBy }, 'job created');
+    this.dispatch(job.id, runs);
+    return this.store.jobs.get(job.id)!;
+  }
+
+  /** Called when an agent authenticates: anything queued for it goes out now. */
+  dispatchQueued(agentId: string): void {
+    const queued = this.store.jobs.queuedRunsFor(agentId);
+    const byJob = new Map<string, JobRun[]>();
+    for (const run of queued) byJob.set(run.jobId, [...(byJob.get(run.jobId) ?? []), run]);
+    for (const [jobId, runs] of byJob) this.dispatch(jobId, runs);
+  }
+
+  private dispatch(jobId: string, runs: readonly JobRun[]): void {
+    const job = this.store.jobs.get(jobId);
+    const script = job && this.store.scripts.get(job.scriptId);
+    if (!job || !script) return;
+    const sent: string[] = [];
+    for (const run of runs) {
+      const connection = this.registry.get(run.agentId);
+      if (!connection) continue;
+      const ok = connection.send({
+        type: 'job.dispatch', jobId, runId: run.id, agentId: run.agentId,
+        script: { shell: script.shell, body: script.body, args: job.args, env: script.env, timeoutSec: script.timeoutSec },
+      });
+      if (ok) sent.push(run.id);
+    }
+    if (sent.length > 0) this.store.jobs.markSent(sent, this.now());
+  }
+
+  onStarted(agentId: string, message: JobStartedMessage, now: number): void {
+    const run = this.store.jobs.getRun(message.runId);
+    if (!run || run.agentId !== agentId) {
+      this.log.warn({ agentId, runId: message.runId }, 'job.started for a run this agent does not have');
+      return;
+    }
+    this.store.jobs.markRunning(run.id, message.ts ?? now);
+  }
+
+  onResult(agentId: string, result: JobResultMessage, now: number): void {
+    if (!this.store.jobs.finish(agentId, result, now)) {
+      this.log.warn({ agentId, runId: result.runId }, 'job.result ignored: unknown run, another agent\'s run, or already finished');
+      return;
+    }
+    this.log.info({ agentId, runId: result.runId, status: result.status, exitCode: result.exitCode }, 'job run finished');
+  }
+
+  /** Automatic remediation: an alert whose rule names a runbook starts that runbook's script. */
+  onAlertEvent(event: AlertEvent, runbookIdOf: (ruleId: string) => string | null | undefined): void {
+    if (event.type !== 'alert.opened') return;
+    const runbookId = runbookIdOf(event.alert.ruleId);
+    if (!runbookId) return;
+    const runbook = this.store.scripts.getRunbook(runbookId);
+    if (!runbook) {
+      this.log.warn({ alertId: event.alert.id, runbookId }, 'rule names a runbook that no longer exists');
+      return;
+    }
+    try {
+      this.create({ scriptId: runbook.scriptId, agentIds: [event.alert.agentId], args: runbook.args, createdBy: `runbook:${runbook.id}`, alertId: event.alert.id });
+    } catch (err) {
+      this.log.error({ err, alertId: event.alert.id, runbookId }, 'starting the runbook failed');
+    }
+  }
+}

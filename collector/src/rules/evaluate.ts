@@ -1,0 +1,66 @@
+import { labelsMatch, type Labels, type Sample } from '@vigil/shared';
+import type { RuleIndex } from './index-rules.js';
+import { ruleAppliesTo } from './scope.js';
+import { ruleKeyPrefix, seriesKey } from './series-key.js';
+import { stepSeries } from './step.js';
+import type { AgentContext, EngineState, Transition } from './types.js';
+
+/**
+ * Runs one agent's samples (usually one frame, in order) through the enabled rules and returns
+ * the alert transitions they cause. `now` is the only notion of time: it is copied into `at`.
+ */
+export function evaluateSamples(
+  state: EngineState,
+  index: RuleIndex,
+  agent: AgentContext,
+  samples: readonly Sample[],
+  now: number,
+): Transition[] {
+  const transitions: Transition[] = [];
+  if (index.size === 0) return transitions;
+
+  for (const sample of samples) {
+    // The common case: most metrics in a frame have no rule, and this lookup is all they cost.
+    const rules = index.byMetric.get(sample.metric);
+    if (rules === undefined) continue;
+
+    let labels: Labels | undefined;
+    for (const rule of rules) {
+      if (!labelsMatch(rule.labels, sample.labels) || !ruleAppliesTo(rule, agent)) continue;
+      // Each full label set is its own series: a rule on disk.used_pct without labels watches
+      // every mount separately and opens one alert per mount.
+      labels ??= sample.labels ?? {};
+      const key = seriesKey(rule.id, agent.agentId, labels);
+      const kind = stepSeries(state, key, rule, sample.value);
+      if (kind !== null) {
+        transitions.push({ kind, key, rule, agentId: agent.agentId, labels, value: sample.value, at: now });
+      }
+    }
+  }
+  return transitions;
+}
+
+/**
+ * An alert was resolved by hand: the series closes and its streak restarts, so the condition has
+ * to breach forSamples times again before a new alert opens (rather than re-opening at once).
+ */
+export function markResolved(state: EngineState, key: string): void {
+  state.delete(key);
+}
+
+/** The rule was deleted or disabled: drop all its series so nothing stays open or half-counted. */
+export function forgetRule(state: EngineState, ruleId: string): void {
+  const prefix = ruleKeyPrefix(ruleId);
+  // Deleting the current entry while iterating a Map is well-defined in JavaScript.
+  for (const key of state.keys()) {
+    if (key.startsWith(prefix)) state.delete(key);
+  }
+}
+
+/**
+ * At startup, from alerts stored open: the series continues as open, so the next held sample
+ * updates that alert and the next clear sample resolves it, instead of a duplicate opening.
+ */
+export function restoreOpenSeries(state: EngineState, key: string, lastValue: number): void {
+  state.set(key, { breachStreak: 0, open: true, lastValue });
+}

@@ -1,0 +1,103 @@
+import websocket from '@fastify/websocket';
+import { MAX_MESSAGE_BYTES } from '@vigil/shared';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { AlertEvents } from './alerts/alert-events.js';
+import { AlertService } from './alerts/alert-service.js';
+import { agentRoutes } from './api/agents.js';
+import { alertRoutes } from './api/alerts.js';
+import { alertStreamRoutes } from './api/alert-stream.js';
+import { consoleRoutes } from './api/console.js';
+import { enrollmentRoutes } from './api/enrollment.js';
+import { healthRoutes } from './api/health.js';
+import { jobRoutes } from './api/jobs.js';
+import { ruleRoutes } from './api/rules.js';
+import { scriptRoutes } from './api/scripts.js';
+import { tenantRoutes } from './api/tenants.js';
+import type { AppContext } from './app-context.js';
+import { ensureAdminToken } from './auth/admin-token.js';
+import { AgentGateway } from './gateway/agent-gateway.js';
+import { ConnectionRegistry } from './gateway/connection-registry.js';
+import { installAuthentication } from './http/authenticate.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { IngestQueue } from './ingest/ingest-queue.js';
+import { CollectorMetrics } from './metrics/collector-metrics.js';
+import { JobService } from './remediation/job-service.js';
+import { Store } from './store/index.js';
+
+export interface CollectorOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Seconds between heartbeats agents are told to keep. */
+  heartbeatSec?: number;
+  logger?: Logger;
+  now?: () => number;
+}
+
+export interface RunningCollector {
+  app: FastifyInstance;
+  context: AppContext;
+  url: string;
+  adminTokenFile: string | null;
+  close(): Promise<void>;
+}
+
+export function databaseFile(dataDir: string): string {
+  return join(resolve(dataDir), 'vigil.db');
+}
+
+/** Wires store → services → gateway and routes, and starts listening. */
+export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
+  const log = options.logger ?? pino({ level: process.env.VIGIL_LOG_LEVEL ?? 'info' });
+  const now = options.now ?? Date.now;
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const store = Store.open(databaseFile(dataDir));
+  const adminTokenFile = ensureAdminToken(store, dataDir, now());
+  if (adminTokenFile) log.info({ file: adminTokenFile }, 'first start: admin API token written (mode 0600)');
+
+  const metrics = new CollectorMetrics();
+  const alertEvents = new AlertEvents((err) => log.error({ err }, 'alert event listener failed'));
+  const alerts = new AlertService(store, alertEvents, log);
+  const registry = new ConnectionRegistry();
+  const jobs = new JobService(store, registry, log, now);
+  alertEvents.subscribe((event) => jobs.onAlertEvent(event, (ruleId) => alerts.getRule(ruleId)?.runbookId));
+  const ingest = new IngestQueue(store, alerts, metrics, log, now);
+  const gateway = new AgentGateway(store, registry, ingest, jobs, metrics, log, now, { heartbeatSec: options.heartbeatSec ?? 30 });
+  const context: AppContext = { store, alerts, alertEvents, jobs, registry, gateway, metrics, log, now };
+
+  const app: FastifyInstance = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // Per-request lines would drown the event log at fleet scale; routes log what they change.
+    logController: new Fastify.LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_MESSAGE_BYTES,
+  });
+  installErrorHandling(app);
+  installAuthentication(app, store);
+  await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  app.get('/agent', { websocket: true, config: { public: true } }, (socket, request) => gateway.accept(socket, request));
+  for (const routes of [healthRoutes, consoleRoutes, enrollmentRoutes, agentRoutes, ruleRoutes, alertRoutes, alertStreamRoutes, scriptRoutes, jobRoutes, tenantRoutes]) {
+    await app.register(async (scoped) => routes(scoped, context));
+  }
+
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+
+  let closed = false;
+  return {
+    app, context, url, adminTokenFile,
+    async close() {
+      if (closed) return;
+      closed = true;
+      gateway.closeAll();
+      await app.close();
+      ingest.flush();
+      store.close();
+    },
+  };
+}

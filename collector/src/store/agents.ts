@@ -1,0 +1,90 @@
+import type { OsPlatform, SourceStatus } from '@vigil/shared';
+import type { Db } from './database.js';
+import { parseJson } from './json.js';
+
+export interface AgentRow {
+  id: string;
+  tenantId: string;
+  siteId: string;
+  hostname: string;
+  os: { platform: OsPlatform; distro: string; release: string; arch: string };
+  agentVersion: string;
+  tags: string[];
+  publicKey: string;
+  enrolledAt: number;
+  lastSeenAt: number | null;
+  lastSeq: number;
+  revokedAt: number | null;
+}
+
+export interface AgentFilter { tenantId?: string; siteId?: string; limit?: number; offset?: number }
+
+const SELECT = `SELECT id, tenant_id, site_id, hostname, os_platform, os_distro, os_release, os_arch, agent_version,
+  tags, public_key, enrolled_at, last_seen_at, last_seq, revoked_at FROM agents`;
+
+interface RawAgent {
+  id: string; tenant_id: string; site_id: string; hostname: string; os_platform: OsPlatform; os_distro: string;
+  os_release: string; os_arch: string; agent_version: string; tags: string; public_key: string; enrolled_at: number;
+  last_seen_at: number | null; last_seq: number; revoked_at: number | null;
+}
+
+function toAgent(r: RawAgent): AgentRow {
+  return {
+    id: r.id, tenantId: r.tenant_id, siteId: r.site_id, hostname: r.hostname,
+    os: { platform: r.os_platform, distro: r.os_distro, release: r.os_release, arch: r.os_arch },
+    agentVersion: r.agent_version, tags: parseJson<string[]>(r.tags, []), publicKey: r.public_key,
+    enrolledAt: r.enrolled_at, lastSeenAt: r.last_seen_at, lastSeq: r.last_seq, revokedAt: r.revoked_at,
+  };
+}
+
+export class AgentStore {
+  private readonly byId;
+
+  constructor(private readonly db: Db) {
+    this.byId = db.prepare(`${SELECT} WHERE id = ?`);
+  }
+
+  insert(agent: Omit<AgentRow, 'lastSeenAt' | 'lastSeq' | 'revokedAt'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO agents (id, tenant_id, site_id, hostname, os_platform, os_distro, os_release, os_arch, agent_version,
+           tags, public_key, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(agent.id, agent.tenantId, agent.siteId, agent.hostname, agent.os.platform, agent.os.distro, agent.os.release,
+        agent.os.arch, agent.agentVersion, JSON.stringify(agent.tags), agent.publicKey, agent.enrolledAt);
+  }
+
+  get(id: string): AgentRow | undefined {
+    const raw = this.byId.get(id) as RawAgent | undefined;
+    return raw ? toAgent(raw) : undefined;
+  }
+
+  list(filter: AgentFilter = {}): AgentRow[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.tenantId) { where.push('tenant_id = ?'); params.push(filter.tenantId); }
+    if (filter.siteId) { where.push('site_id = ?'); params.push(filter.siteId); }
+    const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY hostname, id LIMIT ? OFFSET ?`;
+    params.push(filter.limit ?? 1000, filter.offset ?? 0);
+    return (this.db.prepare(sql).all(...params) as RawAgent[]).map(toAgent);
+  }
+
+  /** What the latest frame said about its sources and the richer sections it carried. */
+  getLatestReport(id: string): { sources: SourceStatus[]; sections: Record<string, unknown> } {
+    const row = this.db.prepare('SELECT last_sources, last_sections FROM agents WHERE id = ?').get(id) as
+      | { last_sources: string | null; last_sections: string | null }
+      | undefined;
+    return {
+      sources: parseJson<SourceStatus[]>(row?.last_sources, []),
+      sections: parseJson<Record<string, unknown>>(row?.last_sections, {}),
+    };
+  }
+
+  touch(id: string, at: number): void {
+    this.db.prepare('UPDATE agents SET last_seen_at = ? WHERE id = ?').run(at, id);
+  }
+
+  updateVersion(id: string, agentVersion: string): void {
+    this.db.prepare('UPDATE agents SET agent_version = ? WHERE id = ?').run(agentVersion, id);
+  }
+}

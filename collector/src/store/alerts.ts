@@ -1,0 +1,105 @@
+import type { Alert, AlertState, Priority } from '@vigil/shared';
+import type { Db } from './database.js';
+import { parseJson } from './json.js';
+
+/** An alert as stored: the API shape plus the series it belongs to. */
+export type AlertRecord = Alert & { seriesKey: string };
+
+export interface AlertFilter {
+  /** "active" means open or acknowledged. */
+  state?: AlertState | 'active';
+  priority?: Priority;
+  tenantId?: string;
+  agentId?: string;
+  limit?: number;
+}
+
+interface RawAlert {
+  id: string; series_key: string; rule_id: string; rule_name: string; agent_id: string; hostname: string;
+  tenant_id: string; site_id: string; metric: string; labels: string; op: Alert['op']; threshold: number;
+  priority: Priority; state: AlertState; open_value: number; value: number; opened_at: number; updated_at: number;
+  acknowledged_at: number | null; acknowledged_by: string | null; resolved_at: number | null; resolved_by: string | null;
+  comment: string | null;
+}
+
+function toAlert(r: RawAlert): AlertRecord {
+  return {
+    id: r.id, seriesKey: r.series_key, ruleId: r.rule_id, ruleName: r.rule_name, agentId: r.agent_id, hostname: r.hostname,
+    tenantId: r.tenant_id, siteId: r.site_id, metric: r.metric, labels: parseJson(r.labels, {}), op: r.op,
+    threshold: r.threshold, priority: r.priority, state: r.state, openValue: r.open_value, value: r.value,
+    openedAt: r.opened_at, updatedAt: r.updated_at, acknowledgedAt: r.acknowledged_at, acknowledgedBy: r.acknowledged_by,
+    resolvedAt: r.resolved_at, resolvedBy: r.resolved_by, comment: r.comment,
+  };
+}
+
+export class AlertStore {
+  private readonly insertStmt;
+  private readonly updateValueStmt;
+  private readonly resolveStmt;
+  private readonly byId;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO alerts (id, series_key, rule_id, rule_name, agent_id, hostname, tenant_id, site_id, metric, labels, op,
+         threshold, priority, state, open_value, value, opened_at, updated_at)
+       VALUES (@id, @seriesKey, @ruleId, @ruleName, @agentId, @hostname, @tenantId, @siteId, @metric, @labels, @op,
+         @threshold, @priority, @state, @openValue, @value, @openedAt, @updatedAt)`,
+    );
+    this.updateValueStmt = db.prepare('UPDATE alerts SET value = ?, updated_at = ? WHERE id = ?');
+    this.resolveStmt = db.prepare(
+      `UPDATE alerts SET state = 'resolved', value = ?, resolved_at = ?, resolved_by = ?, updated_at = ? WHERE id = ? AND state != 'resolved'`,
+    );
+    this.byId = db.prepare('SELECT * FROM alerts WHERE id = ?');
+  }
+
+  insert(alert: AlertRecord): void {
+    this.insertStmt.run({ ...alert, labels: JSON.stringify(alert.labels) });
+  }
+
+  updateValue(id: string, value: number, at: number): void {
+    this.updateValueStmt.run(value, at, id);
+  }
+
+  /** Returns false when the alert was already resolved (a hand resolve racing an auto resolve). */
+  resolve(id: string, value: number, at: number, by: string): boolean {
+    return this.resolveStmt.run(value, at, by, at, id).changes > 0;
+  }
+
+  acknowledge(id: string, at: number, by: string, comment: string | null): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, comment = COALESCE(?, comment), updated_at = ?
+           WHERE id = ? AND state = 'open'`,
+        )
+        .run(at, by, comment, at, id).changes > 0
+    );
+  }
+
+  /** Runs a group of alert writes atomically (one transaction per ingest batch). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  get(id: string): AlertRecord | undefined {
+    const raw = this.byId.get(id) as RawAlert | undefined;
+    return raw ? toAlert(raw) : undefined;
+  }
+
+  list(filter: AlertFilter = {}): AlertRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.state === 'active') where.push("state != 'resolved'");
+    else if (filter.state) { where.push('state = ?'); params.push(filter.state); }
+    if (filter.priority) { where.push('priority = ?'); params.push(filter.priority); }
+    if (filter.tenantId) { where.push('tenant_id = ?'); params.push(filter.tenantId); }
+    if (filter.agentId) { where.push('agent_id = ?'); params.push(filter.agentId); }
+    params.push(filter.limit ?? 1000);
+    const sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id LIMIT ?`;
+    return (this.db.prepare(sql).all(...params) as RawAlert[]).map(toAlert);
+  }
+
+  listUnresolved(): AlertRecord[] {
+    return (this.db.prepare("SELECT * FROM alerts WHERE state != 'resolved' ORDER BY opened_at DESC").all() as RawAlert[]).map(toAlert);
+  }
+}

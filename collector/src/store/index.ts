@@ -1,0 +1,44 @@
+import { openDatabase, type Db } from './database.js';
+import { AgentStore } from './agents.js';
+import { AlertStore } from './alerts.js';
+import { JobStore } from './jobs.js';
+import { RuleStore } from './rules.js';
+import { ScriptStore } from './scripts.js';
+import { TelemetryStore } from './telemetry.js';
+import { TenantStore } from './tenants.js';
+import { TokenStore } from './tokens.js';
+
+/** Every SQL statement of the collector lives under store/; the rest sees these narrow modules. */
+export class Store {
+  readonly tenants: TenantStore;
+  readonly tokens: TokenStore;
+  readonly agents: AgentStore;
+  readonly telemetry: TelemetryStore;
+  readonly rules: RuleStore;
+  readonly alerts: AlertStore;
+  readonly scripts: ScriptStore;
+  readonly jobs: JobStore;
+
+  constructor(readonly db: Db) {
+    this.tenants = new TenantStore(db);
+    this.tokens = new TokenStore(db);
+    this.agents = new AgentStore(db);
+    this.telemetry = new TelemetryStore(db);
+    this.rules = new RuleStore(db);
+    this.alerts = new AlertStore(db);
+    this.scripts = new ScriptStore(db);
+    this.jobs = new JobStore(db);
+  }
+
+  static open(file: string): Store {
+    return new Store(openDatabase(file));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export type { AgentRow } from './agents.js';
+export type { AlertRecord, AlertFilter } from './alerts.js';
+export type { IncomingFrame } from './telemetry.js';

@@ -1,0 +1,181 @@
+/**
+ * Versioned schema migrations. Each runs once, in order, inside a transaction; the applied
+ * version is kept in SQLite's user_version. Append new migrations; never edit a released one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'tenancy, agents, telemetry, rules, alerts, scripts, jobs',
+    sql: `
+      CREATE TABLE tenants (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE sites (
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE TABLE enrollment_tokens (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        tenant_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        expires_at INTEGER,
+        max_uses INTEGER,
+        uses INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        FOREIGN KEY (tenant_id, site_id) REFERENCES sites(tenant_id, id)
+      );
+      CREATE TABLE agents (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        hostname TEXT NOT NULL,
+        os_platform TEXT NOT NULL,
+        os_distro TEXT NOT NULL,
+        os_release TEXT NOT NULL,
+        os_arch TEXT NOT NULL,
+        agent_version TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        public_key TEXT NOT NULL,
+        enrolled_at INTEGER NOT NULL,
+        last_seen_at INTEGER,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        last_sources TEXT,
+        last_sections TEXT,
+        revoked_at INTEGER,
+        FOREIGN KEY (tenant_id, site_id) REFERENCES sites(tenant_id, id)
+      );
+      CREATE INDEX agents_by_tenant ON agents(tenant_id, site_id);
+      -- One row per stored frame: the primary key is what makes a resent frame a no-op.
+      CREATE TABLE frames (
+        agent_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (agent_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE samples (
+        agent_id TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        labels TEXT NOT NULL,
+        value REAL NOT NULL,
+        ts INTEGER NOT NULL,
+        seq INTEGER NOT NULL
+      );
+      CREATE INDEX samples_by_series ON samples(agent_id, metric, ts);
+      CREATE TABLE scripts (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        shell TEXT NOT NULL,
+        body TEXT NOT NULL,
+        args TEXT NOT NULL,
+        env TEXT NOT NULL,
+        timeout_sec INTEGER NOT NULL,
+        os TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE runbooks (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        script_id TEXT NOT NULL REFERENCES scripts(id),
+        args TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE rules (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        labels TEXT NOT NULL,
+        op TEXT NOT NULL,
+        threshold REAL NOT NULL,
+        clear_threshold REAL,
+        for_samples INTEGER NOT NULL,
+        priority TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        runbook_id TEXT REFERENCES runbooks(id),
+        enabled INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        series_key TEXT NOT NULL,
+        rule_id TEXT NOT NULL,
+        rule_name TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        hostname TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        labels TEXT NOT NULL,
+        op TEXT NOT NULL,
+        threshold REAL NOT NULL,
+        priority TEXT NOT NULL,
+        state TEXT NOT NULL,
+        open_value REAL NOT NULL,
+        value REAL NOT NULL,
+        opened_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        acknowledged_at INTEGER,
+        acknowledged_by TEXT,
+        resolved_at INTEGER,
+        resolved_by TEXT,
+        comment TEXT
+      );
+      -- Dedup is a database invariant too: at most one unresolved alert per series.
+      CREATE UNIQUE INDEX alerts_one_unresolved_per_series ON alerts(series_key) WHERE state != 'resolved';
+      CREATE INDEX alerts_by_state ON alerts(state, opened_at);
+      CREATE INDEX alerts_by_agent ON alerts(agent_id, opened_at);
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        script_id TEXT NOT NULL REFERENCES scripts(id),
+        script_name TEXT NOT NULL,
+        alert_id TEXT REFERENCES alerts(id),
+        args TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE job_runs (
+        id TEXT PRIMARY KEY,
+        job_id TEXT NOT NULL REFERENCES jobs(id),
+        agent_id TEXT NOT NULL REFERENCES agents(id),
+        state TEXT NOT NULL,
+        exit_code INTEGER,
+        signal TEXT,
+        stdout TEXT,
+        stderr TEXT,
+        stdout_truncated INTEGER NOT NULL DEFAULT 0,
+        stderr_truncated INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        queued_at INTEGER NOT NULL,
+        sent_at INTEGER,
+        started_at INTEGER,
+        finished_at INTEGER,
+        duration_ms INTEGER
+      );
+      CREATE INDEX job_runs_by_job ON job_runs(job_id);
+      CREATE INDEX job_runs_pending_by_agent ON job_runs(agent_id, state);
+    `,
+  },
+];

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { OsPlatformSchema } from '../protocol/enrollment.js';
+import { SourceStatusSchema } from '../protocol/messages.js';
+
+/** An enrolled endpoint as the API serves it. */
+export const AgentSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  siteId: z.string(),
+  hostname: z.string(),
+  os: z.object({ platform: OsPlatformSchema, distro: z.string(), release: z.string(), arch: z.string() }),
+  agentVersion: z.string(),
+  tags: z.array(z.string()),
+  enrolledAt: z.number(),
+  lastSeenAt: z.number().nullable(),
+  lastSeq: z.number(),
+  online: z.boolean(),
+  revokedAt: z.number().nullable(),
+});
+export type Agent = z.infer<typeof AgentSchema>;
+
+/** GET /api/v1/agents/:id adds what the latest frame said about its sources and sections. */
+export const AgentDetailSchema = AgentSchema.extend({
+  sources: z.array(SourceStatusSchema),
+  sections: z.record(z.string(), z.unknown()),
+});
+export type AgentDetail = z.infer<typeof AgentDetailSchema>;
+
+export const TelemetrySampleSchema = z.object({
+  metric: z.string(),
+  value: z.number(),
+  labels: z.record(z.string(), z.string()),
+  ts: z.number(),
+  seq: z.number(),
+});
+export type TelemetrySample = z.infer<typeof TelemetrySampleSchema>;
+
+const Slug = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, - and _');
+
+/** Body of POST /api/v1/enrollment-tokens (and the CLI's enroll-token create). */
+export const EnrollmentTokenInputSchema = z
+  .object({
+    tenant: Slug,
+    site: Slug.default('default'),
+    tags: z.array(z.string().min(1).max(64)).max(32).default([]),
+    /** Lifetime in milliseconds; the CLI accepts durations such as 24h. */
+    expiresInMs: z.number().int().positive().max(365 * 86_400_000).default(86_400_000),
+    maxUses: z.number().int().positive().nullable().default(null),
+  })
+  .strict();
+export type EnrollmentTokenInput = z.infer<typeof EnrollmentTokenInputSchema>;
+export { Slug as SlugSchema };
