@@ -33,6 +33,8 @@ export interface CollectorOptions {
   port: number;
   /** Seconds between heartbeats agents are told to keep. */
   heartbeatSec?: number;
+  /** How long a new agent connection may take to authenticate. */
+  handshakeTimeoutMs?: number;
   logger?: Logger;
   now?: () => number;
 }
@@ -66,7 +68,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const jobs = new JobService(store, registry, log, now);
   alertEvents.subscribe((event) => jobs.onAlertEvent(event, (ruleId) => alerts.getRule(ruleId)?.runbookId));
   const ingest = new IngestQueue(store, alerts, metrics, log, now);
-  const gateway = new AgentGateway(store, registry, ingest, jobs, metrics, log, now, { heartbeatSec: options.heartbeatSec ?? 30 });
+  const gateway = new AgentGateway(store, registry, ingest, jobs, metrics, log, now, {
+    heartbeatSec: options.heartbeatSec ?? 30, handshakeTimeoutMs: options.handshakeTimeoutMs,
+  });
   const context: AppContext = { store, alerts, alertEvents, jobs, registry, gateway, metrics, log, now };
 
   const app: FastifyInstance = Fastify({

@@ -23,9 +23,12 @@ program
   .option('--host <host>', 'address to listen on (env VIGIL_HOST)', process.env.VIGIL_HOST ?? '127.0.0.1')
   .option('--data <dir>', 'data directory for the SQLite database and admin token (env VIGIL_DATA)', process.env.VIGIL_DATA ?? './data')
   .option('--heartbeat <duration>', 'heartbeat interval agents are told to keep', '30s')
-  .action(async (opts: { port: number; host: string; data: string; heartbeat: string }) => {
+  .option('--handshake-timeout <duration>', 'time a new agent connection has to authenticate', '10s')
+  .action(async (opts: { port: number; host: string; data: string; heartbeat: string; handshakeTimeout: string }) => {
     const collector = await startCollector({
-      dataDir: opts.data, host: opts.host, port: opts.port, heartbeatSec: Math.max(1, Math.round(parseDuration(opts.heartbeat) / 1000)),
+      dataDir: opts.data, host: opts.host, port: opts.port,
+      heartbeatSec: Math.max(1, Math.round(parseDuration(opts.heartbeat) / 1000)),
+      handshakeTimeoutMs: parseDuration(opts.handshakeTimeout),
     });
     // One plain line for people and scripts: where the collector is.
     process.stdout.write(`vigil-collector listening on ${collector.url}\n`);

@@ -1,0 +1,16 @@
+import { startNode, runNode, type Child } from './child.js';
+import { AGENT_BIN } from './paths.js';
+
+/** Enrolls a real agent (`vigil-agent enroll`) into a state dir and returns its id. */
+export async function enrollAgent(serverUrl: string, token: string, stateDir: string): Promise<string> {
+  const result = await runNode(AGENT_BIN, ['enroll', '--server', serverUrl, '--token', token, '--state', stateDir]);
+  if (result.code !== 0) throw new Error(`vigil-agent enroll failed (${result.code}): ${result.stderr}${result.stdout}`);
+  const match = /agt_[A-Za-z0-9_-]+/.exec(result.stdout);
+  if (!match) throw new Error(`vigil-agent enroll printed no agent id: ${result.stdout}`);
+  return match[0];
+}
+
+/** Runs the real agent (`vigil-agent run`) at a short interval. */
+export function runAgent(stateDir: string, interval = '1s'): Child {
+  return startNode(AGENT_BIN, ['run', '--state', stateDir, '--interval', interval], { VIGIL_LOG_LEVEL: 'info' });
+}
