@@ -1,0 +1,97 @@
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RuleInput, Sample } from '@vigil/shared';
+import { openTempStore, seedAgent } from '../testing/temp-store.js';
+import { AlertEvents, type AlertEvent } from './alert-events.js';
+import { AlertService, type EvaluatedAgent } from './alert-service.js';
+
+const silent = pino({ level: 'silent' });
+const agent: EvaluatedAgent = { agentId: 'agt_a', tenantId: 'acme', siteId: 'hq', tags: ['server'], os: 'linux', hostname: 'web-1' };
+const rootDisk: RuleInput = {
+  name: 'Root disk', metric: 'disk.used_pct', labels: {}, op: '>', threshold: 90, clearThreshold: 85, forSamples: 2,
+  priority: 'P2', scope: { tenant: 'acme' }, runbookId: null, enabled: true,
+};
+const disk = (value: number, mount = '/'): Sample => ({ metric: 'disk.used_pct', value, labels: { mount } });
+
+describe('AlertService (rule engine + store + events)', () => {
+  let temp: ReturnType<typeof openTempStore>;
+  let events: AlertEvents;
+  let seen: AlertEvent[];
+  let service: AlertService;
+
+  beforeEach(() => {
+    temp = openTempStore();
+    seedAgent(temp.store, 'agt_a', { hostname: 'web-1' });
+    events = new AlertEvents();
+    seen = [];
+    events.subscribe((e) => seen.push(e));
+    service = new AlertService(temp.store, events, silent);
+  });
+  afterEach(() => temp.cleanup());
+
+  it('opens one stored alert per label set after forSamples breaches, and publishes it after commit', () => {
+    const rule = service.createRule(rootDisk, 1);
+    // The listener sees the alert already stored: events go out only after the transaction.
+    events.subscribe((e) => expect(temp.store.alerts.get(e.alert.id)).toBeDefined());
+    service.evaluate([{ agent, samples: [disk(95), disk(99, '/data')] }], 10);
+    expect(seen).toEqual([]);
+    service.evaluate([{ agent, samples: [disk(96), disk(99, '/data')] }], 20);
+    expect(seen.map((e) => [e.type, e.alert.labels.mount])).toEqual([['alert.opened', '/'], ['alert.opened', '/data']]);
+    expect(seen[0]!.alert).toMatchObject({ ruleId: rule.id, ruleName: 'Root disk', hostname: 'web-1', tenantId: 'acme', siteId: 'hq', priority: 'P2', openValue: 96, openedAt: 20, state: 'open' });
+    service.evaluate([{ agent, samples: [disk(97)] }], 30);
+    expect(seen).toHaveLength(2);
+    expect(temp.store.alerts.get(seen[0]!.alert.id)).toMatchObject({ value: 97, updatedAt: 30 });
+  });
+
+  it('auto-resolves past the clear threshold, not before', () => {
+    service.createRule({ ...rootDisk, forSamples: 1 }, 1);
+    service.evaluate([{ agent, samples: [disk(95)] }], 10);
+    service.evaluate([{ agent, samples: [disk(88)] }], 20);
+    expect(seen.map((e) => e.type)).toEqual(['alert.opened']);
+    service.evaluate([{ agent, samples: [disk(85)] }], 30);
+    expect(seen.map((e) => e.type)).toEqual(['alert.opened', 'alert.resolved']);
+    expect(seen[1]!.alert).toMatchObject({ state: 'resolved', resolvedBy: 'auto', resolvedAt: 30, value: 85 });
+  });
+
+  it('continues the same open alert after a restart instead of opening a duplicate', () => {
+    service.createRule({ ...rootDisk, forSamples: 1 }, 1);
+    service.evaluate([{ agent, samples: [disk(95)] }], 10);
+    const restarted = new AlertService(temp.reopen(), events, silent);
+    restarted.evaluate([{ agent, samples: [disk(96)] }], 20);
+    restarted.evaluate([{ agent, samples: [disk(50)] }], 30);
+    expect(seen.map((e) => e.type)).toEqual(['alert.opened', 'alert.resolved']);
+    expect(temp.store.alerts.list()).toHaveLength(1);
+  });
+
+  it('acknowledges with who and why, and a hand resolve needs fresh breaches to re-open', () => {
+    service.createRule({ ...rootDisk, forSamples: 2 }, 1);
+    service.evaluate([{ agent, samples: [disk(95)] }], 10);
+    service.evaluate([{ agent, samples: [disk(95)] }], 20);
+    const id = seen[0]!.alert.id;
+    expect(service.acknowledge(id, 'alice', 'on it', 25)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'alice', acknowledgedAt: 25, comment: 'on it' });
+    expect(() => service.acknowledge(id, 'bob', null, 26)).toThrow(/only open alerts/);
+    expect(service.resolveByHand(id, 'alice', null, 30)).toMatchObject({ state: 'resolved', resolvedBy: 'alice' });
+    service.evaluate([{ agent, samples: [disk(95)] }], 40);
+    expect(seen.filter((e) => e.type === 'alert.opened')).toHaveLength(1);
+    service.evaluate([{ agent, samples: [disk(95)] }], 50);
+    expect(seen.filter((e) => e.type === 'alert.opened')).toHaveLength(2);
+  });
+
+  it('closes a rule\'s alerts when it is disabled or deleted, and validates patches as a whole', () => {
+    const rule = service.createRule({ ...rootDisk, forSamples: 1 }, 1);
+    service.evaluate([{ agent, samples: [disk(95)] }], 10);
+    expect(() => service.patchRule(rule.id, { clearThreshold: 95 }, 11)).toThrow(/clearThreshold must not lie beyond threshold/);
+    service.patchRule(rule.id, { enabled: false }, 12);
+    expect(seen.map((e) => e.type)).toEqual(['alert.opened', 'alert.resolved']);
+    expect(seen[1]!.alert.resolvedBy).toBe('system (rule disabled)');
+    service.evaluate([{ agent, samples: [disk(99)] }], 20);
+    expect(seen).toHaveLength(2);
+    service.deleteRule(rule.id, 30);
+    expect(service.listRules()).toEqual([]);
+    expect(temp.store.rules.list()).toEqual([]);
+  });
+
+  it('refuses a rule naming a runbook that does not exist', () => {
+    expect(() => service.createRule({ ...rootDisk, runbookId: 'rbk_missing' }, 1)).toThrow(/runbook rbk_missing does not exist/);
+  });
+});

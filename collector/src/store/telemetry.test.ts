@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Frame } from '@vigil/shared';
+import { openTempStore, seedAgent } from '../testing/temp-store.js';
+
+function frame(seq: number, extra: Partial<Frame> = {}): Frame {
+  return {
+    type: 'frame', seq, ts: 1000 * seq,
+    samples: [
+      { metric: 'cpu.usage_pct', value: seq },
+      { metric: 'disk.used_pct', value: 50 + seq, labels: { mount: '/' } },
+      { metric: 'disk.used_pct', value: 10, labels: { mount: '/data' } },
+    ],
+    sources: [{ source: 'cpu', status: 'ok' }],
+    ...extra,
+  };
+}
+
+describe('TelemetryStore', () => {
+  let temp: ReturnType<typeof openTempStore>;
+  beforeEach(() => { temp = openTempStore(); seedAgent(temp.store, 'agt_a'); seedAgent(temp.store, 'agt_b'); });
+  afterEach(() => temp.cleanup());
+
+  it('stores each (agent, seq) once: a resent frame is acknowledged as already stored', () => {
+    const t = temp.store.telemetry;
+    expect(t.writeBatch([{ agentId: 'agt_a', frame: frame(1), receivedAt: 5 }, { agentId: 'agt_a', frame: frame(2), receivedAt: 5 }])).toEqual([true, true]);
+    expect(t.writeBatch([{ agentId: 'agt_a', frame: frame(2), receivedAt: 6 }, { agentId: 'agt_a', frame: frame(3), receivedAt: 6 }, { agentId: 'agt_b', frame: frame(2), receivedAt: 6 }])).toEqual([false, true, true]);
+    expect(t.storedSeqs('agt_a')).toEqual([1, 2, 3]);
+    expect(t.query('agt_a', { metric: 'cpu.usage_pct' }).map((s) => s.seq)).toEqual([1, 2, 3]);
+    expect(temp.store.agents.get('agt_a')!.lastSeq).toBe(3);
+  });
+
+  it('filters by metric and time, and returns labels as objects', () => {
+    temp.store.telemetry.writeBatch([1, 2, 3, 4].map((seq) => ({ agentId: 'agt_a', frame: frame(seq), receivedAt: 1 })));
+    const disks = temp.store.telemetry.query('agt_a', { metric: 'disk.used_pct', since: 2000, until: 3000 });
+    expect(disks).toEqual([
+      { metric: 'disk.used_pct', value: 52, labels: { mount: '/' }, ts: 2000, seq: 2 },
+      { metric: 'disk.used_pct', value: 10, labels: { mount: '/data' }, ts: 2000, seq: 2 },
+      { metric: 'disk.used_pct', value: 53, labels: { mount: '/' }, ts: 3000, seq: 3 },
+      { metric: 'disk.used_pct', value: 10, labels: { mount: '/data' }, ts: 3000, seq: 3 },
+    ]);
+  });
+
+  it('keeps the latest sources, and merges sections by key so slow sections stay visible', () => {
+    const t = temp.store.telemetry;
+    t.writeBatch([{ agentId: 'agt_a', frame: frame(1, { sections: { inventory: { os: 'debian' } } }), receivedAt: 1 }]);
+    t.writeBatch([{ agentId: 'agt_a', frame: frame(2, { sections: { patches: { pending: 3 } }, sources: [{ source: 'patches', status: 'unknown', reason: 'apt missing' }] }), receivedAt: 2 }]);
+    t.writeBatch([{ agentId: 'agt_a', frame: frame(3), receivedAt: 3 }]);
+    expect(temp.store.agents.getLatestReport('agt_a')).toEqual({
+      sources: [{ source: 'cpu', status: 'ok' }],
+      sections: { inventory: { os: 'debian' }, patches: { pending: 3 } },
+    });
+  });
+
+  it('rolls back the whole batch when one write fails, so nothing is acknowledged half-stored', () => {
+    const t = temp.store.telemetry;
+    expect(() => t.writeBatch([
+      { agentId: 'agt_a', frame: frame(1), receivedAt: 1 },
+      { agentId: 'agt_a', frame: { ...frame(2), samples: [{ metric: 'cpu.usage_pct', value: null as unknown as number }] }, receivedAt: 1 },
+    ])).toThrow();
+    expect(t.storedSeqs('agt_a')).toEqual([]);
+  });
+});
