@@ -1,0 +1,103 @@
+import { CollectorScheduler } from './collectors/scheduler.js';
+import { createCollectors } from './collectors/registry.js';
+import type { MetricCollector } from './collectors/types.js';
+import { AgentConnection, type AgentConnectionOptions } from './connection/agent-connection.js';
+import { MemoryFrameQueue, type FrameQueue } from './connection/frame-queue.js';
+import type { Logger } from './log.js';
+import { JobHandler, type JobHandlerOptions } from './runner/job-handler.js';
+import { readIdentity } from './state/enrollment-store.js';
+import { FileSeqStore } from './state/seq-store.js';
+import { StatusFile } from './state/status-file.js';
+import { FrameLoop } from './telemetry/frame-loop.js';
+import { AGENT_VERSION } from './version.js';
+
+export interface AgentOptions {
+  stateDir: string;
+  intervalMs: number;
+  logger: Logger;
+  /** Upper bound of the random delay before the first frame (default: see defaultSplayMs). */
+  maxSplayMs?: number;
+  collectors?: MetricCollector[];
+  queue?: FrameQueue;
+  statusDebounceMs?: number;
+  connection?: Pick<AgentConnectionOptions, 'backoff' | 'handshakeTimeoutMs' | 'heartbeatMs' | 'silentHeartbeats' | 'maxInFlight'>;
+  runOptions?: JobHandlerOptions['runOptions'];
+}
+
+/**
+ * The running agent: collects a frame per interval, streams frames to the collector and runs the
+ * scripts it dispatches. The three proceed independently; none waits on another.
+ */
+export class Agent {
+  readonly agentId: string;
+  private readonly status: StatusFile;
+  private readonly frames: FrameLoop;
+  private readonly connection: AgentConnection;
+  private readonly jobs: JobHandler;
+  private readonly logger: Logger;
+  private stopping: Promise<void> | undefined;
+
+  constructor(options: AgentOptions) {
+    const { enrollment, privateKeyPem } = readIdentity(options.stateDir);
+    this.agentId = enrollment.agentId;
+    this.logger = options.logger;
+    const seq = new FileSeqStore(options.stateDir);
+    this.status = new StatusFile(options.stateDir, { agentId: enrollment.agentId, server: enrollment.server, lastSeq: seq.last }, options.statusDebounceMs, (error) =>
+      this.logger.warn({ err: error.message }, 'cannot write status.json'),
+    );
+
+    this.connection = new AgentConnection({
+      ...options.connection,
+      server: enrollment.server,
+      agentId: enrollment.agentId,
+      privateKeyPem,
+      agentVersion: AGENT_VERSION,
+      queue: options.queue ?? new MemoryFrameQueue(),
+      seq,
+      logger: this.logger,
+      status: this.status,
+      onDispatch: (message) => this.jobs.handle(message),
+    });
+    this.jobs = new JobHandler({
+      agentId: enrollment.agentId,
+      send: (message) => this.connection.sendJobMessage(message),
+      logger: this.logger,
+      ...(options.runOptions ? { runOptions: options.runOptions } : {}),
+    });
+    this.frames = new FrameLoop({
+      scheduler: new CollectorScheduler(options.collectors ?? createCollectors()),
+      seq,
+      intervalMs: options.intervalMs,
+      ...(options.maxSplayMs !== undefined ? { maxSplayMs: options.maxSplayMs } : {}),
+      logger: this.logger,
+      onFrame: (frame) => {
+        this.logger.debug({ seq: frame.seq, samples: frame.samples.length }, 'frame collected');
+        this.connection.enqueueFrame(frame);
+      },
+    });
+  }
+
+  /** Runs until stop() (resolves) or until the collector refuses the agent (rejects with FatalCloseError). */
+  async run(): Promise<void> {
+    this.status.flush();
+    this.logger.info({ version: AGENT_VERSION }, 'agent starting');
+    this.frames.start();
+    try {
+      await this.connection.run();
+    } finally {
+      await this.stop();
+    }
+  }
+
+  /** Stops collecting, closes the socket with 1000, kills running scripts and records the final status. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.frames.stop();
+      await Promise.allSettled([this.connection.stop(), this.jobs.stop()]);
+      this.status.update({ running: false, state: 'disconnected' });
+      this.status.flush();
+      this.logger.info('agent stopped');
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,69 @@
+import { generateAgentKeyPair, type EnrollRequest } from '@vigil/shared';
+import { describeHost } from '../enroll/host-info.js';
+import { EnrollError, requestEnrollment } from '../enroll/enroll-client.js';
+import { ensureStateDir } from '../state/atomic-write.js';
+import { isEnrolled, writeIdentity } from '../state/enrollment-store.js';
+import { stateFiles } from '../state/paths.js';
+import { AGENT_VERSION } from '../version.js';
+import { CliError } from './options.js';
+
+export interface EnrollCommandOptions {
+  server: string;
+  token: string;
+  stateDir: string;
+  timeoutMs: number;
+  force: boolean;
+}
+
+function normaliseServer(server: string): string {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new CliError(`--server must be a URL such as https://vigil.example.com, got "${server}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`--server must be an http:// or https:// URL, got ${url.protocol}`);
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
+/**
+ * Makes this endpoint's key pair, registers the public half with the collector and stores the
+ * identity. Returns the agent id (the only thing printed on stdout).
+ */
+export async function enrollCommand(options: EnrollCommandOptions): Promise<string> {
+  const server = normaliseServer(options.server);
+  if (isEnrolled(options.stateDir) && !options.force) {
+    throw new CliError(`already enrolled (${stateFiles.enrollment(options.stateDir)} exists); use --force to replace this endpoint's identity`);
+  }
+  // Fail on an unwritable state dir before the collector spends a token use on us.
+  try {
+    ensureStateDir(options.stateDir);
+  } catch (error) {
+    throw new CliError(`cannot create the state directory ${options.stateDir}: ${(error as Error).message}`);
+  }
+
+  const keys = generateAgentKeyPair();
+  const request: EnrollRequest = { token: options.token, publicKey: keys.publicKey, agentVersion: AGENT_VERSION, ...(await describeHost()) };
+  let response;
+  try {
+    response = await requestEnrollment(server, request, options.timeoutMs);
+  } catch (error) {
+    if (error instanceof EnrollError) throw new CliError(error.message);
+    throw error;
+  }
+  writeIdentity(options.stateDir, {
+    privateKeyPem: keys.privateKeyPem,
+    enrollment: {
+      server,
+      agentId: response.agentId,
+      tenantId: response.tenantId,
+      siteId: response.siteId,
+      tags: response.tags,
+      enrolledAt: new Date().toISOString(),
+    },
+  });
+  process.stderr.write(`enrolled as agent ${response.agentId} (tenant ${response.tenantId}, site ${response.siteId}); state in ${options.stateDir}\n`);
+  return response.agentId;
+}

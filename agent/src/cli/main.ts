@@ -1,0 +1,100 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { COLLECTOR_NAMES, parseCollectorList } from '../collectors/registry.js';
+import { createLogger } from '../log.js';
+import { NotEnrolledError } from '../state/enrollment-store.js';
+import { STATE_ENV, defaultStateDir, resolveStateDir } from '../state/paths.js';
+import { AGENT_VERSION } from '../version.js';
+import { collectCommand } from './collect.js';
+import { enrollCommand } from './enroll.js';
+import { CliError, EXIT_REFUSED, durationOption } from './options.js';
+import { runCommand } from './run.js';
+import { gatherStatus, renderStatus } from './status.js';
+
+const stateOption = () =>
+  new Option('--state <dir>', `state directory (default: $${STATE_ENV}, else ${defaultStateDir()})`);
+
+/** Errors become one line on stderr and an exit status; stacks are for bugs, not for users. */
+function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void) {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`vigil-agent: ${message}\n`);
+      process.exitCode = error instanceof CliError ? error.exitCode : 1;
+      const expected = error instanceof CliError || error instanceof NotEnrolledError;
+      if (!expected && process.env.VIGIL_DEBUG) console.error(error);
+    }
+  };
+}
+
+const program = new Command()
+  .name('vigil-agent')
+  .description('Vigil endpoint agent: streams telemetry to a Vigil collector and runs the scripts it dispatches.')
+  .version(AGENT_VERSION)
+  .showHelpAfterError()
+  .addHelpText('after', `\nEnvironment:\n  ${STATE_ENV}     state directory\n  VIGIL_LOG_LEVEL       log level (trace, debug, info, warn, error; default info, warn for collect)\n\nExit status: 0 ok, 1 error, ${EXIT_REFUSED} the collector refused this agent (unauthorized, revoked, unsupported protocol).`);
+
+program
+  .command('enroll')
+  .description('Register this endpoint with a collector using an enrollment token; prints the new agent id on stdout.')
+  .requiredOption('--server <url>', 'collector base URL, e.g. https://vigil.example.com')
+  .requiredOption('--token <token>', 'enrollment token (from `vigil-collector enroll-token create`)')
+  .addOption(stateOption())
+  .addOption(new Option('--timeout <duration>', 'request timeout').default(15_000, '15s').argParser(durationOption(1)))
+  .option('--force', "replace an existing enrollment (the old identity's key is overwritten)", false)
+  .addHelpText('after', '\nWrites agent.json and agent.key (mode 0600) into the state directory (mode 0700).')
+  .action(
+    action(async (opts: { server: string; token: string; state?: string; timeout: number; force: boolean }) => {
+      const agentId = await enrollCommand({ server: opts.server, token: opts.token, stateDir: resolveStateDir(opts.state), timeoutMs: opts.timeout, force: opts.force });
+      process.stdout.write(`${agentId}\n`);
+    }),
+  );
+
+program
+  .command('run')
+  .description('Connect to the collector and stream a telemetry frame every interval; runs dispatched scripts. Stops on SIGINT/SIGTERM.')
+  .addOption(stateOption())
+  .addOption(new Option('--interval <duration>', 'time between frames, e.g. 30s, 1m').default(60_000, '60s').argParser(durationOption(100)))
+  .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']))
+  .addHelpText('after', '\nLogs (JSON lines) go to stderr. Runtime state is written to status.json in the state directory.')
+  .action(
+    action(async (opts: { state?: string; interval: number; logLevel?: string }) => {
+      await runCommand({ stateDir: resolveStateDir(opts.state), intervalMs: opts.interval, ...(opts.logLevel ? { logLevel: opts.logLevel } : {}) });
+    }),
+  );
+
+program
+  .command('collect')
+  .description('Run the collectors without a server and print frames as JSON on stdout (logs on stderr).')
+  .option('--once', 'print a single frame and exit', false)
+  .addOption(new Option('--only <names>', `comma-separated collectors to run (${COLLECTOR_NAMES.join(', ')})`).argParser((v: string) => {
+    try {
+      return parseCollectorList(v);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  }))
+  .addOption(new Option('--interval <duration>', 'time between frames without --once').default(60_000, '60s').argParser(durationOption(100)))
+  .addHelpText('after', '\nRate metrics (disk and network throughput, CPU usage) are measured over a ~1 s window before the first frame.')
+  .action(
+    action(async (opts: { once: boolean; only?: string[]; interval: number }) => {
+      const logger = createLogger({}, process.env.VIGIL_LOG_LEVEL ?? 'warn');
+      await collectCommand({ collectors: opts.only ?? [...COLLECTOR_NAMES], once: opts.once, intervalMs: opts.interval, logger });
+    }),
+  );
+
+program
+  .command('status')
+  .description("Show this endpoint's enrollment and what the running agent last reported (connection, seqs, buffered frames, last error).")
+  .addOption(stateOption())
+  .option('--json', 'print the report as JSON', false)
+  .action(
+    action((opts: { state?: string; json: boolean }) => {
+      const report = gatherStatus(resolveStateDir(opts.state));
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
+      if (!report.enrolled) process.exitCode = 1;
+    }),
+  );
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,44 @@
+import { Agent } from '../agent.js';
+import { FatalCloseError } from '../connection/errors.js';
+import { createLogger } from '../log.js';
+import { readEnrollment } from '../state/enrollment-store.js';
+import { EXIT_REFUSED } from './options.js';
+
+export interface RunCommandOptions {
+  stateDir: string;
+  intervalMs: number;
+  logLevel?: string;
+}
+
+/** Bound on a graceful stop; past it the process exits anyway so service managers are not kept waiting. */
+const STOP_DEADLINE_MS = 3_000;
+
+/** `vigil-agent run`: streams until SIGINT/SIGTERM (exit 0) or until the collector refuses the agent (exit 3). */
+export async function runCommand(options: RunCommandOptions): Promise<never> {
+  const { agentId } = readEnrollment(options.stateDir);
+  const logger = createLogger({ agentId }, options.logLevel);
+  const agent = new Agent({ stateDir: options.stateDir, intervalMs: options.intervalMs, logger });
+
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'stopping');
+    setTimeout(() => {
+      logger.warn('graceful stop took too long; exiting');
+      process.exit(0);
+    }, STOP_DEADLINE_MS).unref();
+    void agent.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+
+  try {
+    await agent.run();
+    process.exit(0);
+  } catch (error) {
+    if (error instanceof FatalCloseError) {
+      logger.fatal({ code: error.code, reason: error.reason }, error.message);
+      process.exit(EXIT_REFUSED);
+    }
+    logger.fatal({ err: error }, 'agent failed');
+    process.exit(1);
+  }
+}

@@ -1,0 +1,65 @@
+import type { AgentEnrollmentFile, AgentRuntimeStatus } from '@vigil/shared';
+import { readEnrollment, NotEnrolledError } from '../state/enrollment-store.js';
+import { readStatusFile } from '../state/status-file.js';
+
+export interface StatusReport {
+  stateDir: string;
+  enrolled: boolean;
+  enrollment: AgentEnrollmentFile | null;
+  /** Whether the process that wrote status.json is still alive (null without a status file). */
+  processAlive: boolean | null;
+  status: AgentRuntimeStatus | null;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but owned by another user (the service runs as root or a service account).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function gatherStatus(stateDir: string): StatusReport {
+  let enrollment: AgentEnrollmentFile | null = null;
+  try {
+    enrollment = readEnrollment(stateDir);
+  } catch (error) {
+    if (!(error instanceof NotEnrolledError)) throw error;
+  }
+  const status = readStatusFile(stateDir);
+  const processAlive = status ? status.running && pidAlive(status.pid) : null;
+  return { stateDir, enrolled: enrollment !== null, enrollment, processAlive, status };
+}
+
+function ago(iso: string | null, now: number): string {
+  if (!iso) return 'never';
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  const span = seconds < 120 ? `${seconds}s` : seconds < 7200 ? `${Math.round(seconds / 60)}m` : `${Math.round(seconds / 3600)}h`;
+  return `${iso} (${span} ago)`;
+}
+
+export function renderStatus(report: StatusReport, now = Date.now()): string {
+  const lines: Array<[string, string]> = [];
+  if (!report.enrollment) return `not enrolled (state dir ${report.stateDir})\nrun: vigil-agent enroll --server URL --token TOKEN\n`;
+  const e = report.enrollment;
+  lines.push(['agent', e.agentId], ['server', e.server], ['tenant', e.tenantId], ['site', e.siteId]);
+  lines.push(['tags', e.tags.length ? e.tags.join(', ') : '-'], ['enrolled', e.enrolledAt], ['state dir', report.stateDir]);
+
+  const s = report.status;
+  if (!s) {
+    lines.push(['agent process', 'has not run yet (no status.json)']);
+  } else {
+    const proc = report.processAlive ? `running (pid ${s.pid}, since ${s.startedAt})` : s.running ? `not running (pid ${s.pid} is gone; it did not stop cleanly)` : `stopped (last run pid ${s.pid})`;
+    lines.push(['agent process', proc]);
+    lines.push(['connection', report.processAlive ? s.state : 'disconnected']);
+    lines.push(['last connected', ago(s.lastConnectedAt, now)]);
+    lines.push(['last seq', String(s.lastSeq)], ['last acked seq', s.lastAckedSeq === null ? 'none' : String(s.lastAckedSeq)]);
+    lines.push(['unacked frames', `${s.unacked} buffered${s.dropped ? `, ${s.dropped} dropped (buffer full)` : ''}`]);
+    lines.push(['pending results', String(s.pendingResults)]);
+    lines.push(['last error', s.lastError ?? '-'], ['updated', s.updatedAt]);
+  }
+  const width = Math.max(...lines.map(([k]) => k.length));
+  return `${lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`;
+}

@@ -1,0 +1,199 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CloseCode, generateAgentKeyPair, type Frame } from '@vigil/shared';
+import { silentLogger } from '../log.js';
+import { JobHandler } from '../runner/job-handler.js';
+import { MemorySeqSource } from '../state/seq-store.js';
+import type { StatusPatch } from '../state/status-file.js';
+import { FakeCollector, type FakeCollectorOptions } from '../testing/fake-collector.js';
+import { AgentConnection, type AgentConnectionOptions } from './agent-connection.js';
+import { FatalCloseError } from './errors.js';
+import { MemoryFrameQueue } from './frame-queue.js';
+
+const AGENT_ID = 'agt_connection_test';
+
+/** Polls an agent-side condition; the bound only turns a hang into a failure. */
+async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function frame(seq: number): Frame {
+  return { type: 'frame', seq, ts: Date.now(), samples: [{ metric: 'cpu.load1', value: seq }], sources: [] };
+}
+
+let fake: FakeCollector;
+let connection: AgentConnection | undefined;
+
+async function setup(fakeOptions: FakeCollectorOptions = {}, extra: Partial<AgentConnectionOptions> = {}) {
+  fake = await FakeCollector.start(fakeOptions);
+  const keys = generateAgentKeyPair();
+  fake.addAgent(AGENT_ID, keys.publicKey);
+  const queue = new MemoryFrameQueue(100);
+  const seq = new MemorySeqSource();
+  const status: StatusPatch = {};
+  const conn: AgentConnection = new AgentConnection({
+    server: fake.url,
+    agentId: AGENT_ID,
+    privateKeyPem: keys.privateKeyPem,
+    agentVersion: '0.0.0-test',
+    queue,
+    seq,
+    logger: silentLogger(),
+    status: { update: (patch) => Object.assign(status, patch) },
+    backoff: { startingDelayMs: 10, maxDelayMs: 50 },
+    onDispatch: () => {},
+    ...extra,
+  });
+  connection = conn;
+  const push = (n = 1) => {
+    for (let i = 0; i < n; i++) conn.enqueueFrame(frame(seq.next()));
+  };
+  return { conn, queue, seq, status, push };
+}
+
+beforeEach(() => {
+  connection = undefined;
+});
+
+afterEach(async () => {
+  await connection?.stop();
+  await fake?.stop();
+});
+
+const seqsOn = (conn: number) => fake.frames.filter((f) => f.connection === conn).map((f) => f.frame.seq);
+
+describe('AgentConnection', () => {
+  it('authenticates with a signed challenge, streams frames and forgets them once acked', async () => {
+    const { conn, queue, status, push } = await setup();
+    const running = conn.run();
+    await fake.waitFor(() => fake.connected, 'the agent to connect');
+    push(3);
+    await fake.waitFor(() => fake.frames.length === 3, 'three frames');
+    await until(() => queue.size === 0, 'the queue to drain');
+    expect(fake.messages[0]!.message).toMatchObject({ type: 'hello', agentId: AGENT_ID, protocolVersion: 1 });
+    expect(seqsOn(1)).toEqual([1, 2, 3]);
+    expect(status).toMatchObject({ state: 'connected', lastAckedSeq: 3, unacked: 0 });
+    await conn.stop();
+    await running;
+  });
+
+  it('resends unacknowledged frames in order after the collector closes the connection', async () => {
+    const { conn, queue, push } = await setup({ autoAck: false });
+    const running = conn.run();
+    await fake.waitFor(() => fake.connected, 'the agent to connect');
+    push(3);
+    await fake.waitFor(() => fake.frames.length === 3, 'three unacked frames');
+    fake.ack(2);
+    await until(() => queue.size === 2, 'the ack for seq 2');
+
+    fake.autoAck = true;
+    fake.closeCurrent(CloseCode.goingAway, 'restarting');
+    await fake.waitFor(() => seqsOn(2).length === 2, 'the resend on the second connection');
+    expect(seqsOn(2)).toEqual([1, 3]);
+    push();
+    await fake.waitFor(() => seqsOn(2).length === 3, 'a new frame after the resend');
+    expect(seqsOn(2)).toEqual([1, 3, 4]);
+    await until(() => queue.size === 0, 'the queue to drain');
+    await conn.stop();
+    await running;
+  });
+
+  it('buffers frames while offline and skips those the welcome says are stored', async () => {
+    const { conn, push } = await setup();
+    push(3);
+    fake.lastSeq.set(AGENT_ID, 2);
+    const running = conn.run();
+    await fake.waitFor(() => fake.frames.length === 1, 'the unstored frame');
+    expect(seqsOn(1)).toEqual([3]);
+    await conn.stop();
+    await running;
+  });
+
+  it('continues after the collector when its lastSeq is ahead of the local counter', async () => {
+    const { conn, seq, push } = await setup();
+    push(2);
+    fake.lastSeq.set(AGENT_ID, 10);
+    const running = conn.run();
+    await fake.waitFor(() => fake.frames.length === 2, 'the renumbered frames');
+    expect(seqsOn(1)).toEqual([11, 12]);
+    expect(seq.last).toBe(12);
+    await conn.stop();
+    await running;
+  });
+
+  it('stops for good on a fatal close code instead of reconnecting', async () => {
+    const { conn, status } = await setup();
+    fake.refuseWith = { code: CloseCode.revoked, reason: 'agent revoked' };
+    const error = await conn.run().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(FatalCloseError);
+    expect((error as FatalCloseError).code).toBe(CloseCode.revoked);
+    expect(fake.connections).toBe(1);
+    expect(status.lastError).toMatch(/revoked/);
+  });
+
+  it('retries a non-fatal refusal with backoff until welcomed', async () => {
+    const { conn, status } = await setup();
+    fake.refuseWith = { code: CloseCode.badMessage, reason: 'try again' };
+    const running = conn.run();
+    await fake.waitFor(() => fake.connections >= 3, 'repeated attempts');
+    expect(status.state).not.toBe('connected');
+    fake.refuseWith = undefined;
+    await fake.waitFor(() => fake.connected, 'a successful connection');
+    await until(() => status.state === 'connected', 'the connected state');
+    await conn.stop();
+    await running;
+  });
+
+  it('drops a connection on which the collector has gone silent, and reconnects', async () => {
+    const { conn, status } = await setup({ autoPong: false }, { heartbeatMs: 50, silentHeartbeats: 3 });
+    const running = conn.run();
+    await fake.waitFor(() => fake.connections >= 2 && fake.connected, 'a second connection');
+    expect(fake.messages.some((m) => m.connection === 1 && m.message.type === 'heartbeat')).toBe(true);
+    expect(status.lastError === null || /nothing heard/.test(String(status.lastError))).toBe(true);
+    await conn.stop();
+    await running;
+  });
+
+  it('closes with 1000 when stopped', async () => {
+    const { conn } = await setup();
+    const running = conn.run();
+    await fake.waitFor(() => fake.connected, 'the agent to connect');
+    await conn.stop();
+    await running;
+    await fake.waitFor(() => fake.closes.length === 1, 'the close');
+    expect(fake.closes[0]).toMatchObject({ code: 1000 });
+  });
+
+  it('runs dispatched scripts and delivers a result finished while disconnected after reconnecting', async () => {
+    let jobs: JobHandler | undefined;
+    const { conn } = await setup({}, { onDispatch: (message) => jobs!.handle(message) });
+    jobs = new JobHandler({ agentId: AGENT_ID, logger: silentLogger(), send: (message) => conn.sendJobMessage(message) });
+    const running = conn.run();
+    await fake.waitFor(() => fake.connected, 'the agent to connect');
+
+    const startedMarker = `${process.pid}-${Date.now()}`;
+    fake.send({
+      type: 'job.dispatch',
+      jobId: 'job_1',
+      runId: 'run_1',
+      agentId: AGENT_ID,
+      script: { shell: 'sh', body: `echo ${startedMarker}; sleep 1; echo done`, args: [], env: {}, timeoutSec: 30 },
+    });
+    await fake.waitFor(() => fake.messages.some((m) => m.message.type === 'job.started'), 'job.started');
+    fake.closeCurrent(CloseCode.goingAway, 'restarting');
+
+    await fake.waitFor(() => fake.messages.some((m) => m.message.type === 'job.result'), 'job.result');
+    const result = fake.messages.find((m) => m.message.type === 'job.result')!;
+    expect(result.connection).toBe(2);
+    expect(result.message).toMatchObject({ runId: 'run_1', status: 'succeeded', stdout: `${startedMarker}\ndone\n` });
+    await jobs.stop();
+    await conn.stop();
+    await running;
+  });
+});

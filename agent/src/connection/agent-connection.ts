@@ -1,0 +1,236 @@
+import { backOff } from 'exponential-backoff';
+import {
+  CloseCode,
+  FATAL_CLOSE_CODES,
+  HANDSHAKE_TIMEOUT_MS,
+  type Frame,
+  type JobDispatchMessage,
+  type WelcomeMessage,
+} from '@vigil/shared';
+import type { Logger } from '../log.js';
+import type { SeqSource } from '../state/seq-store.js';
+import type { StatusPatch } from '../state/status-file.js';
+import { ConnectAttemptError, FatalCloseError, StoppedError, describeClose } from './errors.js';
+import type { FrameQueue } from './frame-queue.js';
+import { JobOutbox, type JobMessage } from './job-outbox.js';
+import { SocketSession } from './socket-session.js';
+import { agentSocketUrl } from './url.js';
+
+export interface StatusSink {
+  update(patch: StatusPatch): void;
+}
+
+export interface AgentConnectionOptions {
+  /** The collector's http(s) URL, as stored at enrollment. */
+  server: string;
+  agentId: string;
+  privateKeyPem: string;
+  agentVersion: string;
+  queue: FrameQueue;
+  seq: SeqSource;
+  logger: Logger;
+  onDispatch: (message: JobDispatchMessage) => void;
+  status?: StatusSink;
+  outbox?: JobOutbox;
+  /** Reconnect delays: full jitter over an exponential curve from `startingDelayMs`, capped at `maxDelayMs`. */
+  backoff?: { startingDelayMs?: number; maxDelayMs?: number };
+  handshakeTimeoutMs?: number;
+  /** Overrides the collector's welcome.heartbeatSec (tests). */
+  heartbeatMs?: number;
+  silentHeartbeats?: number;
+  /** Frames sent but not yet acknowledged, at most; the rest wait in the queue. */
+  maxInFlight?: number;
+}
+
+/**
+ * Keeps the agent connected: reconnects with capped, fully jittered exponential backoff, stops
+ * for good on a fatal close code, and delivers queued frames and script messages in order.
+ */
+export class AgentConnection {
+  private readonly outbox: JobOutbox;
+  private session: SocketSession | undefined;
+  private stopped = false;
+  private stopRequested!: () => void;
+  private readonly stopSignal = new Promise<void>((resolve) => {
+    this.stopRequested = resolve;
+  });
+  /** Highest seq sent on the current session, and the seqs still awaiting an ack there. */
+  private cursor = 0;
+  private readonly inFlight = new Set<number>();
+  private lastAckedSeq: number | null = null;
+
+  constructor(private readonly options: AgentConnectionOptions) {
+    this.outbox = options.outbox ?? new JobOutbox();
+    agentSocketUrl(options.server); // fail fast on a URL we cannot turn into a socket address
+  }
+
+  /** Resolves once stop() is called; rejects with FatalCloseError when the collector refuses the agent. */
+  async run(): Promise<void> {
+    const { startingDelayMs = 1_000, maxDelayMs = 60_000 } = this.options.backoff ?? {};
+    let firstAttempt = true;
+    while (!this.stopped) {
+      const attempts = backOff(() => this.connectOnce(), {
+        startingDelay: startingDelayMs,
+        maxDelay: maxDelayMs,
+        timeMultiple: 2,
+        jitter: 'full',
+        numOfAttempts: Number.POSITIVE_INFINITY,
+        // After a session that was welcomed, wait a jittered moment too, so a collector restart
+        // is not met by every agent at the same instant.
+        delayFirstAttempt: !firstAttempt,
+        retry: (error: unknown, attempt: number) => {
+          if (this.stopped || error instanceof FatalCloseError || error instanceof StoppedError) return false;
+          this.options.logger.info({ attempt, err: (error as Error).message }, 'connection attempt failed; retrying');
+          return true;
+        },
+      });
+      // The backoff's sleep cannot be cancelled, so a stop must not wait for it to elapse.
+      attempts.catch(() => {});
+      try {
+        await Promise.race([attempts, this.stopSignal]);
+      } catch (error) {
+        if (error instanceof FatalCloseError) {
+          this.setStatus({ state: 'disconnected', lastError: error.message });
+          throw error;
+        }
+        if (!this.stopped) throw error;
+      }
+      firstAttempt = false;
+    }
+  }
+
+  /** Closes the socket with 1000 and makes run() resolve. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stopRequested();
+    const session = this.session;
+    if (session) await session.close(CloseCode.normal, 'agent stopping');
+  }
+
+  /** Queues a frame and sends it at once when connected. */
+  enqueueFrame(frame: Frame): void {
+    this.options.queue.push(frame);
+    this.pump();
+    this.reportQueue();
+  }
+
+  /** Queues a script message; it goes out now or after the next welcome. */
+  sendJobMessage(message: JobMessage): void {
+    this.outbox.push(message);
+    this.flushOutbox();
+    this.reportQueue();
+  }
+
+  get connected(): boolean {
+    return this.session?.ready ?? false;
+  }
+
+  private async connectOnce(): Promise<void> {
+    if (this.stopped) throw new StoppedError();
+    const { logger } = this.options;
+    const url = agentSocketUrl(this.options.server);
+    this.setStatus({ state: 'connecting' });
+    logger.debug({ url }, 'connecting');
+    const session = new SocketSession({
+      url,
+      agentId: this.options.agentId,
+      privateKeyPem: this.options.privateKeyPem,
+      agentVersion: this.options.agentVersion,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+      silentHeartbeats: this.options.silentHeartbeats ?? 3,
+      ...(this.options.heartbeatMs !== undefined ? { heartbeatMs: this.options.heartbeatMs } : {}),
+      logger,
+      onWelcome: (welcome) => this.welcomed(welcome),
+      onMessage: (message) => {
+        if (message.type === 'ack') this.acked(message.seq);
+        else if (message.type === 'job.dispatch') this.options.onDispatch(message);
+      },
+    });
+    this.session = session;
+    const end = await session.ended;
+    this.session = undefined;
+    this.inFlight.clear();
+    this.cursor = 0;
+
+    const described = describeClose(end.code, end.reason);
+    const lastError = this.stopped && end.code === CloseCode.normal ? null : (end.error ?? `closed ${described}`);
+    this.setStatus({ state: 'disconnected', ...(end.welcomed ? { lastDisconnectedAt: new Date().toISOString() } : {}), lastError });
+    if (this.stopped) throw new StoppedError();
+    if (FATAL_CLOSE_CODES.includes(end.code)) {
+      logger.error({ code: end.code, reason: end.reason }, 'the collector refused this agent; not reconnecting');
+      throw new FatalCloseError(end.code, end.reason);
+    }
+    logger.warn({ code: end.code, reason: end.reason, error: end.error, welcomed: end.welcomed }, 'disconnected');
+    // A welcomed session ends the backoff round (resetting its delay); anything less counts as a
+    // failed attempt. So does being replaced: two agents sharing one identity would otherwise
+    // take turns evicting each other as fast as they can reconnect.
+    if (!end.welcomed || end.code === CloseCode.replaced) throw new ConnectAttemptError(end.error ?? `closed ${described}`);
+  }
+
+  private welcomed(welcome: WelcomeMessage): void {
+    const { queue, seq, logger } = this.options;
+    if (welcome.lastSeq > seq.last) {
+      // The collector holds seqs this agent never handed out: the local counter was lost. Frames
+      // still queued would collide with stored ones, so they move above the collector's mark.
+      const pending = queue.takeAll();
+      seq.advanceTo(welcome.lastSeq);
+      for (const frame of pending) queue.push({ ...frame, seq: seq.next() });
+      logger.warn({ localSeq: seq.last, collectorSeq: welcome.lastSeq, renumbered: pending.length }, 'collector is ahead of the local seq; continuing after it');
+    } else {
+      const stored = queue.discardThrough(welcome.lastSeq);
+      if (stored) logger.info({ frames: stored, lastSeq: welcome.lastSeq }, 'collector already stored frames awaiting ack');
+    }
+    logger.info({ lastSeq: welcome.lastSeq, pending: queue.size }, 'connected');
+    this.setStatus({ state: 'connected', lastConnectedAt: new Date().toISOString(), lastError: null, lastSeq: seq.last });
+    this.cursor = 0;
+    this.inFlight.clear();
+    this.pump();
+    this.flushOutbox();
+    this.reportQueue();
+  }
+
+  private acked(seq: number): void {
+    this.options.queue.ack(seq);
+    this.inFlight.delete(seq);
+    if (this.lastAckedSeq === null || seq > this.lastAckedSeq) this.lastAckedSeq = seq;
+    this.pump();
+    this.reportQueue();
+  }
+
+  /** Sends queued frames in seq order, keeping at most maxInFlight unacknowledged on the wire. */
+  private pump(): void {
+    const session = this.session;
+    if (!session?.ready) return;
+    const room = (this.options.maxInFlight ?? 64) - this.inFlight.size;
+    if (room <= 0) return;
+    for (const frame of this.options.queue.after(this.cursor, room)) {
+      if (!session.send(frame)) break;
+      this.cursor = frame.seq;
+      this.inFlight.add(frame.seq);
+    }
+  }
+
+  private flushOutbox(): void {
+    const session = this.session;
+    if (!session?.ready) return;
+    this.outbox.flush(
+      (message, done) => session.send(message, done),
+      () => this.reportQueue(),
+    );
+  }
+
+  private reportQueue(): void {
+    this.setStatus({
+      unacked: this.options.queue.size,
+      dropped: this.options.queue.dropped,
+      lastAckedSeq: this.lastAckedSeq,
+      lastSeq: this.options.seq.last,
+      pendingResults: this.outbox.pendingResults,
+    });
+  }
+
+  private setStatus(patch: StatusPatch): void {
+    this.options.status?.update(patch);
+  }
+}

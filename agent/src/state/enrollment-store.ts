@@ -1,0 +1,58 @@
+import { readFileSync, existsSync, rmSync } from 'node:fs';
+import { AgentEnrollmentFileSchema, describeZodError, type AgentEnrollmentFile } from '@vigil/shared';
+import { ensureStateDir, writeFileAtomicSync } from './atomic-write.js';
+import { stateFiles } from './paths.js';
+
+export interface AgentIdentity {
+  enrollment: AgentEnrollmentFile;
+  privateKeyPem: string;
+}
+
+export class NotEnrolledError extends Error {
+  constructor(readonly stateDir: string) {
+    super(`this endpoint is not enrolled (no ${stateFiles.enrollment(stateDir)}); run \`vigil-agent enroll --server URL --token TOKEN\` first`);
+  }
+}
+
+export function isEnrolled(stateDir: string): boolean {
+  return existsSync(stateFiles.enrollment(stateDir));
+}
+
+export function readEnrollment(stateDir: string): AgentEnrollmentFile {
+  const file = stateFiles.enrollment(stateDir);
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotEnrolledError(stateDir);
+    throw error;
+  }
+  const parsed = AgentEnrollmentFileSchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) throw new Error(`${file} is invalid: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+export function readIdentity(stateDir: string): AgentIdentity {
+  const enrollment = readEnrollment(stateDir);
+  const keyFile = stateFiles.privateKey(stateDir);
+  let privateKeyPem: string;
+  try {
+    privateKeyPem = readFileSync(keyFile, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the agent key ${keyFile}: ${(error as Error).message}`);
+  }
+  return { enrollment, privateKeyPem };
+}
+
+/**
+ * The key is written before agent.json: agent.json is the "enrolled" marker, so a crash in between
+ * leaves an endpoint that is plainly not enrolled rather than one without its key.
+ */
+export function writeIdentity(stateDir: string, identity: AgentIdentity): void {
+  ensureStateDir(stateDir);
+  writeFileAtomicSync(stateFiles.privateKey(stateDir), identity.privateKeyPem, 0o600);
+  writeFileAtomicSync(stateFiles.enrollment(stateDir), `${JSON.stringify(identity.enrollment, null, 2)}\n`, 0o600);
+  // A new identity starts a new seq series and a fresh runtime status.
+  rmSync(stateFiles.seq(stateDir), { force: true });
+  rmSync(stateFiles.status(stateDir), { force: true });
+}

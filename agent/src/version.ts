@@ -1,0 +1,7 @@
+import { readFileSync } from 'node:fs';
+
+/** The agent's version, read from its package.json (one level above both src/ and dist/). */
+export const AGENT_VERSION: string = (() => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+})();
