@@ -121,6 +121,22 @@ describe('from a real endpoint to an alert, a remediation and the live feed', ()
     expect(finished.runs[0].stdout).toMatch(/^hello from /);
   });
 
+  it('keeps a job for an offline agent queued and runs it when the agent reconnects', async () => {
+    await agent.stop();
+    await waitFor('the agent offline', async () => !(await collector.api('GET', `/api/v1/agents/${agentId}`)).body.online);
+    const script = await collector.api('POST', '/api/v1/scripts', { name: 'Later', shell: 'python', body: 'import sys\nprint("ran with", sys.argv[1:])', args: ['a', 'b c'] });
+    const job = await collector.api('POST', '/api/v1/jobs', { scriptId: script.body.id, agentIds: [agentId] });
+    expect(job.body.runs[0].state).toBe('queued');
+
+    agent = runAgent(`${tmp.path}/agent`, '1s');
+    const finished = await waitFor('the queued job to run after reconnect', async () => {
+      const { body } = await collector.api('GET', `/api/v1/jobs/${job.body.id}`);
+      return body.runs[0].state === 'succeeded' ? body : undefined;
+    });
+    expect(finished.runs[0].stdout).toBe("ran with ['a', 'b c']\n");
+    expect(finished.runs[0].sentAt).toBeGreaterThanOrEqual(job.body.createdAt);
+  });
+
   it('acknowledges and resolves by hand, with both changes on the stream', async () => {
     const rule = await collector.api('POST', '/api/v1/rules', { name: 'Load seen', metric: 'cpu.load1', op: '>=', threshold: 0, priority: 'P4' });
     const opened = await feed.next('alert.opened for cpu.load1', (m) => m.type === 'alert.opened' && m.alert.ruleId === rule.body.id);

@@ -1,7 +1,7 @@
 import type { JobDispatchMessage, JobResultMessage } from '@vigil/shared';
 import type { JobMessage } from '../connection/job-outbox.js';
 import type { Logger } from '../log.js';
-import { runScript, type RunOptions, type ScriptRunResult } from './script-runner.js';
+import { notRun, runScript, type RunOptions, type ScriptRunResult } from './script-runner.js';
 
 export interface JobHandlerOptions {
   agentId: string;
@@ -44,18 +44,7 @@ export class JobHandler {
     }
     if (dispatch.agentId !== this.options.agentId) {
       log.warn({ addressedTo: dispatch.agentId }, 'job addressed to another agent; rejecting');
-      this.complete(dispatch.runId, {
-        status: 'rejected',
-        exitCode: null,
-        signal: null,
-        stdout: '',
-        stderr: '',
-        stdoutTruncated: false,
-        stderrTruncated: false,
-        startedAt: Date.now(),
-        durationMs: 0,
-        error: `job addressed to agent ${dispatch.agentId}, but this is agent ${this.options.agentId}`,
-      });
+      this.complete(dispatch.runId, notRun('rejected', `job addressed to agent ${dispatch.agentId}, but this is agent ${this.options.agentId}`, Date.now()));
       return;
     }
 
@@ -72,18 +61,7 @@ export class JobHandler {
         // Announced only when the script really starts; a refusal goes straight to its result.
         result = await runScript(dispatch.script, { ...this.options.runOptions, signal: this.abort.signal, onSpawn: announce });
       } catch (error) {
-        result = {
-          status: 'error',
-          exitCode: null,
-          signal: null,
-          stdout: '',
-          stderr: '',
-          stdoutTruncated: false,
-          stderrTruncated: false,
-          startedAt: Date.now(),
-          durationMs: 0,
-          error: `the agent could not run the script: ${(error as Error).message}`.slice(0, 2000),
-        };
+        result = notRun('error', `the agent could not run the script: ${(error as Error).message}`, Date.now());
       }
       log.info({ status: result.status, exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs, error: result.error }, 'script finished');
       this.complete(dispatch.runId, result);

@@ -47,7 +47,8 @@ export async function runScript(script: DispatchedScript, options: RunOptions = 
   }
 }
 
-function notRun(status: 'rejected' | 'error', reason: string, startedAt: number): ScriptRunResult {
+/** The result of a run that never started: refused, or failed before the script could run. */
+export function notRun(status: 'rejected' | 'error', reason: string, startedAt: number): ScriptRunResult {
   return {
     status,
     exitCode: null,

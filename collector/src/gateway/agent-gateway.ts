@@ -119,7 +119,7 @@ export class AgentGateway {
       heartbeatSec: this.options.heartbeatSec,
     });
     this.log.info({ agentId: connection.agentId, tenant: connection.agent.tenantId, agentVersion }, 'agent connected');
-    this.jobs.dispatchQueued(connection.agentId);
+    this.jobs.dispatchPending(connection.agentId);
   }
 
   private handle(connection: AgentConnection, message: AgentMessage, refuse: (code: number, reason: string, metric: string) => void): void {

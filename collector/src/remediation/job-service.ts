@@ -42,9 +42,9 @@ export class JobService {
     return this.store.jobs.get(job.id)!;
   }
 
-  /** Called when an agent authenticates: anything queued for it goes out now. */
-  dispatchQueued(agentId: string): void {
-    const queued = this.store.jobs.queuedRunsFor(agentId);
+  /** Called when an agent authenticates: anything it has not started yet goes out now. */
+  dispatchPending(agentId: string): void {
+    const queued = this.store.jobs.undeliveredRunsFor(agentId);
     const byJob = new Map<string, JobRun[]>();
     for (const run of queued) byJob.set(run.jobId, [...(byJob.get(run.jobId) ?? []), run]);
     for (const [jobId, runs] of byJob) this.dispatch(jobId, runs);

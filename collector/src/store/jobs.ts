@@ -25,7 +25,7 @@ export class JobStore {
   private readonly finishStmt;
 
   constructor(private readonly db: Db) {
-    this.markSentStmt = db.prepare("UPDATE job_runs SET state = 'sent', sent_at = ? WHERE id = ? AND state = 'queued'");
+    this.markSentStmt = db.prepare("UPDATE job_runs SET state = 'sent', sent_at = ? WHERE id = ? AND state IN ('queued', 'sent')");
     this.markRunningStmt = db.prepare("UPDATE job_runs SET state = 'running', started_at = ? WHERE id = ? AND state IN ('queued', 'sent')");
     this.finishStmt = db.prepare(
       `UPDATE job_runs SET state = @state, exit_code = @exitCode, signal = @signal, stdout = @stdout, stderr = @stderr,
@@ -71,9 +71,13 @@ export class JobStore {
     return raw ? toRun(raw) : undefined;
   }
 
-  /** Runs still waiting for an agent that was offline when the job was created. */
-  queuedRunsFor(agentId: string): JobRun[] {
-    return (this.db.prepare("SELECT * FROM job_runs WHERE agent_id = ? AND state = 'queued' ORDER BY queued_at").all(agentId) as RawRun[]).map(toRun);
+  /**
+   * Runs an agent has not confirmed starting: queued while it was offline, or sent on a
+   * connection that dropped before its job.started arrived. The agent ignores a run id it has
+   * already seen, so sending one again cannot run it twice in the same agent process.
+   */
+  undeliveredRunsFor(agentId: string): JobRun[] {
+    return (this.db.prepare("SELECT * FROM job_runs WHERE agent_id = ? AND state IN ('queued', 'sent') ORDER BY queued_at").all(agentId) as RawRun[]).map(toRun);
   }
 
   markSent(runIds: readonly string[], at: number): void {
