@@ -1,0 +1,72 @@
+import { generateAgentKeyPair } from '@vigil/shared';
+import { createPrivateKey } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { ApiClient } from './api-client.js';
+import { isFdExhaustion } from './fd-limit.js';
+import { runPool } from './pool.js';
+import type { RunStats } from './run-stats.js';
+import { SampleProfile } from './sample-profile.js';
+import { SIM_AGENT_VERSION, SimAgent } from './sim-agent.js';
+
+export interface FleetOptions {
+  agents: number;
+  samplesPerFrame: number;
+  concurrency: number;
+  /** Per enrollment request and per handshake. */
+  timeoutMs: number;
+  enrollmentToken: string;
+  hostPrefix: string;
+}
+
+/** Hostnames and OS of the simulated endpoints: mostly Linux servers, some Windows and Macs. */
+function osFor(index: number): { platform: 'linux' | 'windows' | 'darwin'; distro: string; release: string; arch: string } {
+  if (index % 10 < 7) return { platform: 'linux', distro: 'ubuntu', release: '22.04', arch: 'x64' };
+  if (index % 10 < 9) return { platform: 'windows', distro: 'Windows Server 2022', release: '10.0.20348', arch: 'x64' };
+  return { platform: 'darwin', distro: 'macOS', release: '14.5', arch: 'arm64' };
+}
+
+/**
+ * Enrolls and connects the simulated agents, each with its own Ed25519 key, over the real
+ * enrollment API and /agent handshake, with bounded concurrency. An agent that fails either step
+ * is counted as an error and left out; the rest carry the load. Agents are appended to
+ * `connected` as their handshakes complete, so they can be kept alive while the others connect.
+ */
+export async function connectFleet(api: ApiClient, options: FleetOptions, stats: RunStats, signal: AbortSignal,
+  connected: SimAgent[]): Promise<void> {
+  const url = api.agentSocketUrl();
+  await runPool(options.agents, options.concurrency, async (index) => {
+    const keys = generateAgentKeyPair();
+    let agentId: string;
+    try {
+      const enrolled = await api.enroll({
+        token: options.enrollmentToken, publicKey: keys.publicKey, hostname: `${options.hostPrefix}-${String(index).padStart(5, '0')}`,
+        os: osFor(index), agentVersion: SIM_AGENT_VERSION,
+      });
+      agentId = enrolled.agentId;
+    } catch (err) {
+      stats.error(isFdExhaustion(err) ? 'fd_limit' : 'enroll_failed', `agent #${index}: ${(err as Error).message}`);
+      return;
+    }
+    const agent = new SimAgent({ agentId, privateKey: createPrivateKey(keys.privateKeyPem) }, new SampleProfile(options.samplesPerFrame), stats);
+    try {
+      await agent.connect(url, options.timeoutMs);
+    } catch (err) {
+      stats.error(isFdExhaustion(err) ? 'fd_limit' : 'connect_failed', `agent ${agentId}: ${(err as Error).message}`);
+      return;
+    }
+    connected.push(agent);
+  }, signal);
+}
+
+/** A real agent heartbeats when it has nothing else to say; long connect phases need it. */
+export function keepAlive(agents: readonly SimAgent[], everyMs = 5000): () => void {
+  const timer = setInterval(() => {
+    const now = performance.now();
+    for (const agent of agents) agent.heartbeatIfQuiet(now);
+  }, everyMs);
+  return () => clearInterval(timer);
+}
+
+export async function closeFleet(agents: readonly SimAgent[], timeoutMs: number): Promise<void> {
+  await Promise.all(agents.map((agent) => agent.close(timeoutMs)));
+}

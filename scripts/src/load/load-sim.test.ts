@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// Runs the built simulator (tsc -b has run); nothing is compiled here.
+const LOAD_SIM = fileURLToPath(new URL('../../dist/load-sim.js', import.meta.url));
+
+interface Summary {
+  agents: number;
+  connected: number;
+  framesSent: number;
+  framesAcked: number;
+  unackedAtEnd: number;
+  breachToAlertMs: { count: number };
+  collectorRssMb: number | null;
+  errors: number;
+  closesByCode: Record<string, number>;
+  interrupted: boolean;
+}
+
+let running: ChildProcess | null = null;
+
+afterEach(async () => {
+  // The simulator stops its own collector on SIGINT; this only matters if the test failed midway.
+  const child = running;
+  running = null;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+});
+
+function runSimulator(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LOAD_SIM, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    running = child;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => {
+      child.kill('SIGINT');
+      reject(new Error(`load simulator did not finish within ${timeoutMs}ms\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('load simulator', () => {
+  it('drives a spawned collector with 20 agents and reports a consistent summary', async () => {
+    expect(existsSync(LOAD_SIM), `${LOAD_SIM} missing: run tsc -b first`).toBe(true);
+    const { code, stdout, stderr } = await runSimulator(
+      ['--spawn', '--agents', '20', '--interval', '200ms', '--duration', '3s', '--warmup', '1s', '--breach-every', '1s'],
+      45_000,
+    );
+    expect(code, stderr).toBe(0);
+    const summary = JSON.parse(stdout) as Summary;
+
+    expect(summary.agents).toBe(20);
+    expect(summary.connected, stderr).toBe(20);
+    expect(summary.framesAcked).toBeGreaterThan(0);
+    expect(summary.framesAcked).toBe(summary.framesSent - summary.unackedAtEnd);
+    expect(summary.breachToAlertMs.count, stderr).toBeGreaterThanOrEqual(1);
+    expect(summary.collectorRssMb).toBeGreaterThan(0);
+    expect(summary.errors, stderr).toBe(0);
+    expect(summary.closesByCode).toEqual({});
+    expect(summary.interrupted).toBe(false);
+
+    // The spawned collector's throwaway data directory is gone with it.
+    const dataDir = /\(data (\S+)\)/.exec(stderr)?.[1];
+    expect(dataDir, stderr).toBeDefined();
+    expect(existsSync(dataDir!)).toBe(false);
+  });
+});

@@ -1,0 +1,140 @@
+import { parseDuration } from '@vigil/shared';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface LoadOptions {
+  /** Collector base URL; null when the simulator starts its own collector. */
+  server: string | null;
+  /** Admin API token; null with --spawn, whose collector writes its own. */
+  token: string | null;
+  dataDir: string | null;
+  agents: number;
+  intervalMs: number;
+  durationMs: number;
+  warmupMs: number;
+  samplesPerFrame: number;
+  breachEveryMs: number;
+  connectConcurrency: number;
+  connectTimeoutMs: number;
+  drainTimeoutMs: number;
+  requestTimeoutMs: number;
+  spawn: boolean;
+  jsonOnly: boolean;
+}
+
+function positiveInt(label: string, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${label} must be a whole number from 1 to ${max}`);
+    return n;
+  };
+}
+
+function duration(label: string, minMs: number): (value: string) => number {
+  return (value) => {
+    let ms: number;
+    try {
+      ms = parseDuration(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+    if (ms < minMs) throw new InvalidArgumentError(`${label} must be at least ${minMs}ms`);
+    return ms;
+  };
+}
+
+/** A duration flag whose help shows the default as written ("1s"), not in milliseconds. */
+function durationOption(flags: string, description: string, defaultText: string, minMs: number): Option {
+  const name = flags.split(' ')[0]!;
+  return new Option(flags, description).argParser(duration(name, minMs)).default(parseDuration(defaultText), defaultText);
+}
+
+interface RawOptions {
+  server?: string;
+  token?: string;
+  data?: string;
+  agents: number;
+  interval: number;
+  duration: number;
+  warmup: number;
+  samplesPerFrame: number;
+  breachEvery: number;
+  connectConcurrency: number;
+  connectTimeout: number;
+  drainTimeout: number;
+  requestTimeout: number;
+  spawn: boolean;
+  jsonOnly: boolean;
+}
+
+export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): LoadOptions {
+  const program = new Command()
+    .name('load-sim')
+    .description(
+      'Simulates a fleet of Vigil agents against a collector over the real enrollment API and /agent protocol, ' +
+        'and prints one JSON summary of ack latency, breach-to-alert latency and collector memory on stdout.',
+    )
+    .option('--server <url>', 'collector base URL, e.g. http://127.0.0.1:8080 (required unless --spawn)')
+    .option('--token <token>', 'admin API token (default: env VIGIL_TOKEN, else <data>/admin.token)')
+    .option('--data <dir>', 'collector data directory to read admin.token from (env VIGIL_DATA)')
+    .option('--agents <n>', 'simulated agents', positiveInt('--agents', 100_000), 1000)
+    .addOption(durationOption('--interval <duration>', 'frame interval per agent', '1s', 10))
+    .addOption(durationOption('--duration <duration>', 'measurement period once every agent is connected', '30s', 100))
+    .addOption(durationOption('--warmup <duration>', 'frames sent before measuring starts', '5s', 0))
+    .option('--samples-per-frame <k>', 'samples in each frame (catalog metrics with mount/iface/device labels)', positiveInt('--samples-per-frame', 5000), 20)
+    .addOption(durationOption('--breach-every <duration>', 'how often one random agent breaches the load rule', '5s', 50))
+    .option('--connect-concurrency <n>', 'enrollments and handshakes in flight at once', positiveInt('--connect-concurrency', 10_000), 200)
+    .addOption(durationOption('--connect-timeout <duration>', 'give up if enrolling and connecting everyone takes longer', '5m', 1000))
+    .addOption(durationOption('--drain-timeout <duration>', 'how long to wait for outstanding acks and alerts after measuring', '10s', 0))
+    .addOption(durationOption('--request-timeout <duration>', 'timeout of each HTTP request and WebSocket handshake', '15s', 100))
+    .option('--spawn', 'start a collector on 127.0.0.1 with a temporary data directory, and stop it at the end', false)
+    .option('--json-only', 'no progress on stderr, only the JSON summary on stdout', false)
+    .showHelpAfterError();
+  program.parse(argv as string[], { from: 'node' });
+  const raw = program.opts<RawOptions>();
+
+  if (!raw.spawn && !raw.server) program.error('error: --server is required unless --spawn is given');
+  // A spawned collector is fresh: its token and data directory are its own.
+  if (raw.spawn && (raw.server || raw.token || raw.data)) program.error('error: --spawn starts its own collector; it takes no --server, --token or --data');
+  let server: string | null = null;
+  if (raw.server) {
+    try {
+      const url = new URL(raw.server);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('expected http: or https:');
+      server = url.origin;
+    } catch (err) {
+      program.error(`error: --server ${raw.server}: ${(err as Error).message}`);
+    }
+  }
+
+  const dataDir = raw.spawn ? null : raw.data ?? env.VIGIL_DATA ?? null;
+  let token = raw.spawn ? null : raw.token ?? env.VIGIL_TOKEN ?? null;
+  if (!token && !raw.spawn) {
+    if (!dataDir) program.error('error: give --token, set VIGIL_TOKEN, or point --data at the collector data directory');
+    token = readAdminToken(dataDir!);
+  }
+
+  return {
+    server, token, dataDir,
+    agents: raw.agents,
+    intervalMs: raw.interval,
+    durationMs: raw.duration,
+    warmupMs: raw.warmup,
+    samplesPerFrame: raw.samplesPerFrame,
+    breachEveryMs: raw.breachEvery,
+    connectConcurrency: raw.connectConcurrency,
+    connectTimeoutMs: raw.connectTimeout,
+    drainTimeoutMs: raw.drainTimeout,
+    requestTimeoutMs: raw.requestTimeout,
+    spawn: raw.spawn,
+    jsonOnly: raw.jsonOnly,
+  };
+}
+
+export function readAdminToken(dataDir: string): string {
+  const file = join(dataDir, 'admin.token');
+  const token = readFileSync(file, 'utf8').trim();
+  if (!token) throw new Error(`${file} is empty`);
+  return token;
+}

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { ApiClient } from './api-client.js';
+import { BreachDriver } from './breach-driver.js';
+import { CollectorMetricsSampler, type CollectorReading } from './collector-metrics.js';
+import type { CollectorLogCounts } from './collector-process.js';
+import { fdLimitWarning } from './fd-limit.js';
+import { FeedWatcher } from './feed-watcher.js';
+import { closeFleet, connectFleet, keepAlive } from './fleet.js';
+import { FrameScheduler } from './frame-scheduler.js';
+import type { LoadOptions } from './options.js';
+import { roundTo, summarize } from './percentiles.js';
+import { sleep, waitUntil } from './pool.js';
+import { RunStats } from './run-stats.js';
+import { BREACH_METRIC } from './sample-profile.js';
+import type { SimAgent } from './sim-agent.js';
+
+export interface LoadSummary {
+  agents: number;
+  intervalMs: number;
+  durationMs: number;
+  connectMs: number;
+  framesSent: number;
+  framesAcked: number;
+  ackedPerSec: number;
+  ackLatencyMs: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
+  breachToAlertMs: { count: number; p50: number | null; p99: number | null; max: number | null; missed: number };
+  unackedAtEnd: number;
+  closesByCode: Record<string, number>;
+  errors: number;
+  collectorRssMb: number | null;
+  collectorPeakRssMb: number | null;
+  simulatorRssMb: number;
+  // Beyond the headline numbers: what tells whether the collector or the simulator was the limit.
+  connected: number;
+  samplesPerFrame: number;
+  collectorCpuPct: number | null;
+  simulatorCpuPct: number;
+  /** Median ack latency of the frames sent in each quarter of the window: growth means a backlog. */
+  ackLatencyP50ByQuarterMs: Array<number | null>;
+  collectorEventLoopLagMaxMs: number | null;
+  collectorSlowestScrapeMs: number | null;
+  simulatorSendLagMs: { p50: number | null; p99: number | null; max: number | null };
+  collectorLog: { warn: number; error: number } | null;
+  errorsByKind: Record<string, number>;
+  interrupted: boolean;
+}
+
+export interface RunContext {
+  api: ApiClient;
+  log: (line: string) => void;
+  signal: AbortSignal;
+  /** Present when the simulator started the collector itself. */
+  collectorLog: CollectorLogCounts | null;
+}
+
+const MB = 1024 * 1024;
+const SCRAPE_EVERY_MS = 2000;
+const CLOSE_TIMEOUT_MS = 5000;
+
+/**
+ * One load run: enroll and connect the fleet, warm up, measure for the duration, drain the
+ * outstanding acks and alerts, and tear everything down. Every wait is bounded, and an abort
+ * (SIGINT) skips straight to the teardown with whatever was measured so far.
+ */
+export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<LoadSummary> {
+  const { api, log, signal } = ctx;
+  const stats = new RunStats(log);
+  const sampler = new CollectorMetricsSampler(api, stats);
+  const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const tenant = `load-${runId}`;
+  const agents: SimAgent[] = [];
+  let feed: FeedWatcher | null = null;
+  let ruleId: string | null = null;
+  let stopKeepAlive = (): void => {};
+  let scheduler: FrameScheduler | null = null;
+  let breaches: BreachDriver | null = null;
+
+  let connectMs = 0;
+  let windowMs = 0;
+  let startReading: CollectorReading | null = null;
+  let endReading: CollectorReading | null = null;
+  let simulatorCpuPct = 0;
+  let simulatorRssBytes = 0;
+  let unackedAtEnd = 0;
+
+  const fdWarning = fdLimitWarning(options.agents);
+  if (fdWarning) log(`warning: ${fdWarning}`);
+
+  try {
+    sampler.start(SCRAPE_EVERY_MS);
+    await sampler.read();
+    const enrollmentToken = await api.createEnrollmentToken({
+      tenant, site: 'sim', tags: ['load-sim'], maxUses: options.agents, expiresInMs: 3_600_000,
+    });
+    // Normal frames never exceed 60 % CPU, so only the deliberate 99 % frames open this rule's alerts.
+    const rule = await api.createRule({
+      name: `load-sim ${runId}: CPU breach`, metric: BREACH_METRIC, op: '>', threshold: 95, clearThreshold: 90,
+      forSamples: 1, priority: 'P4', scope: { tenant },
+    });
+    ruleId = rule.id;
+    feed = new FeedWatcher(rule.id, stats);
+    await feed.connect(api.alertStreamUrl(), options.requestTimeoutMs);
+    log(`tenant ${tenant}, rule ${rule.id}; enrolling and connecting ${options.agents} agents (${options.connectConcurrency} at a time)`);
+
+    const connectStarted = performance.now();
+    stopKeepAlive = keepAlive(agents);
+    const progress = setInterval(() => log(`connected ${agents.length}/${options.agents}`), 2000);
+    try {
+      await connectFleet(api, {
+        agents: options.agents, samplesPerFrame: options.samplesPerFrame, concurrency: options.connectConcurrency,
+        timeoutMs: options.requestTimeoutMs, enrollmentToken, hostPrefix: `sim-${runId}`,
+      }, stats, AbortSignal.any([signal, AbortSignal.timeout(options.connectTimeoutMs)]), agents);
+    } finally {
+      clearInterval(progress);
+    }
+    connectMs = performance.now() - connectStarted;
+    log(`connected ${agents.length}/${options.agents} in ${Math.round(connectMs)}ms`);
+    if (agents.length === 0 && !signal.aborted) throw new Error('no simulated agent could connect');
+
+    if (!signal.aborted) {
+      scheduler = new FrameScheduler(agents, options.intervalMs, stats);
+      scheduler.start();
+      log(`sending frames every ${options.intervalMs}ms per agent; warming up for ${options.warmupMs}ms`);
+      await sleep(options.warmupMs, signal);
+    }
+
+    if (!signal.aborted) {
+      startReading = await sampler.read();
+      sampler.resetPeaks();
+      const cpuAtStart = process.cpuUsage();
+      stats.windowStart = performance.now();
+      breaches = new BreachDriver(agents, feed, options.breachEveryMs);
+      breaches.start();
+      log(`measuring for ${options.durationMs}ms`);
+      await sleep(options.durationMs, signal);
+      scheduler?.stop();
+      breaches.stop();
+      stats.windowEnd = performance.now();
+      windowMs = stats.windowEnd - stats.windowStart;
+      const cpu = process.cpuUsage(cpuAtStart);
+      simulatorCpuPct = ((cpu.user + cpu.system) / 1000 / windowMs) * 100;
+      simulatorRssBytes = process.memoryUsage().rss;
+      // A saturated collector can be slow to answer; its last periodic reading is then the best there is.
+      endReading = (await sampler.read()) ?? sampler.last;
+
+      const watched = feed;
+      log(`draining outstanding acks and alerts (up to ${options.drainTimeoutMs}ms)`);
+      await waitUntil(() => unacked(agents) === 0 && watched.pendingBreaches === 0, options.drainTimeoutMs, signal, 100);
+    }
+  } finally {
+    scheduler?.stop();
+    breaches?.stop();
+    sampler.stop();
+    stats.shuttingDown = true;
+    if (simulatorRssBytes === 0) simulatorRssBytes = process.memoryUsage().rss;
+    unackedAtEnd = unacked(agents);
+    stopKeepAlive();
+    if (ruleId) {
+      try {
+        await api.deleteRule(ruleId);
+      } catch (err) {
+        stats.error('cleanup', `deleting rule ${ruleId}: ${(err as Error).message}`);
+      }
+    }
+    await Promise.all([feed?.close(CLOSE_TIMEOUT_MS), closeFleet(agents, CLOSE_TIMEOUT_MS)]);
+    log(`closed ${agents.length} agent connections`);
+  }
+
+  const windowSec = windowMs / 1000;
+  const acks = summarize(stats.ackLatencies);
+  const alerts = summarize(feed?.latencies ?? []);
+  const lag = summarize(stats.sendLag);
+  const collectorCpuPct = startReading?.cpuSeconds != null && endReading?.cpuSeconds != null && windowSec > 0
+    ? roundTo(((endReading.cpuSeconds - startReading.cpuSeconds) / windowSec) * 100, 1)
+    : null;
+  const rss = endReading?.rssBytes ?? null;
+  return {
+    agents: options.agents,
+    intervalMs: options.intervalMs,
+    durationMs: Math.round(windowMs),
+    connectMs: Math.round(connectMs),
+    framesSent: stats.framesSent,
+    framesAcked: stats.framesAcked,
+    ackedPerSec: windowSec > 0 ? roundTo(stats.acksDuringWindow / windowSec, 1) : 0,
+    ackLatencyMs: { p50: acks.p50, p90: acks.p90, p99: acks.p99, max: acks.max },
+    breachToAlertMs: { count: alerts.count, p50: alerts.p50, p99: alerts.p99, max: alerts.max, missed: feed?.pendingBreaches ?? 0 },
+    unackedAtEnd,
+    closesByCode: stats.closesByCode,
+    errors: stats.errors,
+    collectorRssMb: rss === null ? null : roundTo(rss / MB, 1),
+    collectorPeakRssMb: sampler.peakRssBytes > 0 ? roundTo(sampler.peakRssBytes / MB, 1) : null,
+    simulatorRssMb: roundTo(simulatorRssBytes / MB, 1),
+    connected: agents.length,
+    samplesPerFrame: options.samplesPerFrame,
+    collectorCpuPct,
+    simulatorCpuPct: roundTo(simulatorCpuPct, 1),
+    ackLatencyP50ByQuarterMs: stats.ackLatencyTrend(4),
+    collectorEventLoopLagMaxMs: sampler.peakEventLoopLagSeconds > 0 ? roundTo(sampler.peakEventLoopLagSeconds * 1000, 1) : null,
+    collectorSlowestScrapeMs: sampler.slowestScrapeMs > 0 ? roundTo(sampler.slowestScrapeMs, 1) : null,
+    simulatorSendLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max },
+    collectorLog: ctx.collectorLog ? { warn: ctx.collectorLog.warn, error: ctx.collectorLog.error } : null,
+    errorsByKind: stats.errorsByKind(),
+    interrupted: signal.aborted,
+  };
+}
+
+function unacked(agents: readonly SimAgent[]): number {
+  let n = 0;
+  for (const agent of agents) n += agent.unackedInWindow();
+  return n;
+}

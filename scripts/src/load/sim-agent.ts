@@ -1,0 +1,204 @@
+import {
+  CollectorMessageSchema, PROTOCOL_VERSION, describeZodError, signChallenge,
+  type AgentMessage, type CollectorMessage,
+} from '@vigil/shared';
+import type { KeyObject } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import type { RunStats } from './run-stats.js';
+import type { SampleProfile } from './sample-profile.js';
+
+export interface SimIdentity {
+  agentId: string;
+  privateKey: KeyObject;
+}
+
+export const SIM_AGENT_VERSION = 'load-sim/0.1.0';
+
+type State = 'idle' | 'handshaking' | 'ready' | 'closed';
+
+/**
+ * One simulated agent on one WebSocket, speaking the real protocol: challenge → signed hello →
+ * welcome, then frames with increasing seq. It remembers when each unacknowledged frame was sent
+ * so the ack latency can be measured.
+ */
+export class SimAgent {
+  private socket: WebSocket | null = null;
+  private state: State = 'idle';
+  private seq = 0;
+  /** seq → performance.now() at send. */
+  private readonly pending = new Map<number, number>();
+  lastSentAt = 0;
+  heartbeatMs = 30_000;
+  /** When set, the next frame reports a CPU breach and this is called with its send time. */
+  breachNext: ((sentAt: number) => void) | null = null;
+
+  constructor(
+    readonly identity: SimIdentity,
+    private readonly profile: SampleProfile,
+    private readonly stats: RunStats,
+  ) {}
+
+  get agentId(): string {
+    return this.identity.agentId;
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  /** Opens the socket and completes the handshake; rejects on refusal, close or timeout. */
+  connect(url: string, timeoutMs: number): Promise<void> {
+    if (this.state !== 'idle') return Promise.reject(new Error(`agent ${this.agentId} connected already`));
+    this.state = 'handshaking';
+    return new Promise<void>((resolve, reject) => {
+      const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
+      this.socket = socket;
+      let settled = false;
+      const settle = (err?: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) {
+          this.state = 'closed';
+          socket.terminate();
+          reject(err);
+        } else {
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => settle(new Error(`no welcome within ${timeoutMs}ms`)), timeoutMs);
+      socket.on('message', (data, isBinary) => {
+        const message = this.parse(data, isBinary);
+        if (message) this.onMessage(message, settle);
+      });
+      socket.on('close', (code, reason) => {
+        const wasReady = this.state === 'ready';
+        this.state = 'closed';
+        this.stats.recordClose(code);
+        if (!settled) settle(new Error(`closed during handshake: ${code} ${reason.toString('utf8')}`));
+        else if (wasReady && !this.stats.shuttingDown) this.stats.error('unexpected_close', `agent ${this.agentId} closed by ${code} ${reason.toString('utf8')}`);
+      });
+      socket.on('error', (err) => {
+        if (!settled) settle(err);
+        else this.stats.error('socket_error', `agent ${this.agentId}: ${err.message}`);
+      });
+    });
+  }
+
+  /** Sends the next frame; false when the socket is not (or no longer) usable. */
+  sendFrame(): boolean {
+    const socket = this.socket;
+    if (this.state !== 'ready' || !socket) return false;
+    const breach = this.breachNext;
+    this.breachNext = null;
+    const seq = ++this.seq;
+    const message: AgentMessage = {
+      type: 'frame', seq, ts: Date.now(), samples: this.profile.next(breach !== null),
+      sources: [
+        { source: 'cpu', status: 'ok' },
+        { source: 'memory', status: 'ok' },
+        { source: 'disk', status: 'ok' },
+        { source: 'network', status: 'ok' },
+      ],
+    };
+    const payload = JSON.stringify(message);
+    const sentAt = performance.now();
+    this.pending.set(seq, sentAt);
+    this.lastSentAt = sentAt;
+    if (this.stats.inWindow(sentAt)) this.stats.framesSent++;
+    socket.send(payload);
+    breach?.(sentAt);
+    return true;
+  }
+
+  /** Keeps a quiet connection alive the way a real agent does between frames. */
+  heartbeatIfQuiet(now: number): void {
+    if (this.state !== 'ready' || !this.socket || now - this.lastSentAt < this.heartbeatMs) return;
+    this.lastSentAt = now;
+    this.socket.send(JSON.stringify({ type: 'heartbeat', ts: Date.now() } satisfies AgentMessage));
+  }
+
+  /** Frames sent inside the measurement window that have no ack yet. */
+  unackedInWindow(): number {
+    let n = 0;
+    for (const sentAt of this.pending.values()) if (this.stats.inWindow(sentAt)) n++;
+    return n;
+  }
+
+  /** Closes normally, or terminates if the server does not answer the close in time. */
+  close(timeoutMs: number): Promise<void> {
+    const socket = this.socket;
+    if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        socket.terminate();
+        resolve();
+      }, timeoutMs);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (socket.readyState === WebSocket.OPEN) socket.close(1000, 'load simulation finished');
+      else socket.terminate();
+    });
+  }
+
+  private parse(data: WebSocket.RawData, isBinary: boolean): CollectorMessage | null {
+    if (isBinary) {
+      this.stats.error('bad_server_message', `agent ${this.agentId}: binary message from the collector`);
+      return null;
+    }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as Buffer).toString('utf8');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      this.stats.error('bad_server_message', `agent ${this.agentId}: not JSON: ${text.slice(0, 80)}`);
+      return null;
+    }
+    const parsed = CollectorMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.stats.error('bad_server_message', `agent ${this.agentId}: ${describeZodError(parsed.error)}`);
+      return null;
+    }
+    return parsed.data;
+  }
+
+  private onMessage(message: CollectorMessage, settle: (err?: Error) => void): void {
+    switch (message.type) {
+      case 'challenge': {
+        if (this.state !== 'handshaking') return this.stats.error('protocol', `agent ${this.agentId}: challenge after the handshake`);
+        if (message.protocolVersion !== PROTOCOL_VERSION) {
+          return settle(new Error(`collector speaks protocol ${message.protocolVersion}, the simulator ${PROTOCOL_VERSION}`));
+        }
+        const hello: AgentMessage = {
+          type: 'hello', protocolVersion: PROTOCOL_VERSION, agentId: this.agentId, agentVersion: SIM_AGENT_VERSION,
+          nonce: message.nonce, signature: signChallenge(this.identity.privateKey, this.agentId, message.nonce),
+        };
+        this.socket?.send(JSON.stringify(hello));
+        return;
+      }
+      case 'welcome':
+        if (message.agentId !== this.agentId) return settle(new Error(`welcomed as ${message.agentId}, expected ${this.agentId}`));
+        this.seq = message.lastSeq;
+        this.heartbeatMs = message.heartbeatSec * 1000;
+        this.lastSentAt = performance.now();
+        this.state = 'ready';
+        return settle();
+      case 'ack': {
+        const sentAt = this.pending.get(message.seq);
+        if (sentAt === undefined) return this.stats.error('unexpected_ack', `agent ${this.agentId}: ack for seq ${message.seq} that is not outstanding`);
+        this.pending.delete(message.seq);
+        this.stats.recordAck(sentAt, performance.now());
+        return;
+      }
+      case 'error':
+        return this.stats.error('collector_error', `agent ${this.agentId}: ${message.code}: ${message.message}`);
+      case 'heartbeat':
+      case 'job.dispatch':
+        // No jobs are created by the simulation; a dispatch would come from someone else's action.
+        return;
+    }
+  }
+}
