@@ -100,7 +100,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       closed = true;
       gateway.closeAll();
       await app.close();
-      ingest.flush();
+      ingest.drain();
       store.close();
     },
   };

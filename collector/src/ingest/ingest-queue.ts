@@ -37,23 +37,32 @@ export class IngestQueue {
 
   enqueue(item: QueuedFrame): void {
     this.pending.push(item);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.schedule();
   }
 
   get depth(): number {
     return this.pending.length;
   }
 
-  /** Writes everything queued so far; used on shutdown too. */
-  flush(): void {
+  /** Writes everything queued so far in one go; for shutdown, when nothing else needs the loop. */
+  drain(): void {
+    while (this.pending.length > 0) this.writeBatch(this.pending.splice(0, this.options.maxBatch));
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flushOne());
+  }
+
+  /**
+   * One batch per event-loop turn: when ingest falls behind, the API, the alert stream and the
+   * sockets still get their turns between batches instead of waiting for the whole backlog.
+   */
+  private flushOne(): void {
     this.scheduled = false;
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.options.maxBatch);
-      this.writeBatch(batch);
-    }
+    this.writeBatch(this.pending.splice(0, this.options.maxBatch));
+    if (this.pending.length > 0) this.schedule();
   }
 
   private writeBatch(batch: QueuedFrame[]): void {

@@ -55,7 +55,7 @@ describe('TelemetryStore', () => {
     const t = temp.store.telemetry;
     expect(() => t.writeBatch([
       { agentId: 'agt_a', frame: frame(1), receivedAt: 1 },
-      { agentId: 'agt_a', frame: { ...frame(2), samples: [{ metric: 'cpu.usage_pct', value: null as unknown as number }] }, receivedAt: 1 },
+      { agentId: 'agt_a', frame: { ...frame(2), seq: null as unknown as number }, receivedAt: 1 },
     ])).toThrow();
     expect(t.storedSeqs('agt_a')).toEqual([]);
   });

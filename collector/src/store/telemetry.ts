@@ -3,25 +3,22 @@ import type { Db } from './database.js';
 
 export interface IncomingFrame { agentId: string; frame: Frame; receivedAt: number }
 
-export interface TelemetryQuery { metric?: string; since?: number; until?: number; limit?: number }
+/** A sample as stored inside its frame row: compact, labels only when there are any. */
+type StoredSample = [metric: string, value: number, labels?: Labels];
 
-/** Sorted keys, so equal label sets are equal strings and can be compared in SQL. */
-export function canonicalLabels(labels: Labels | undefined): string {
-  if (!labels) return '{}';
-  const sorted: Record<string, string> = {};
-  for (const key of Object.keys(labels).sort()) sorted[key] = labels[key]!;
-  return JSON.stringify(sorted);
-}
+export interface TelemetryQuery { metric?: string; since?: number; until?: number; limit?: number }
 
 export class TelemetryStore {
   private readonly insertFrame;
-  private readonly insertSample;
   private readonly updateAgent;
   private readonly writeBatchTx;
 
   constructor(private readonly db: Db) {
-    this.insertFrame = db.prepare('INSERT OR IGNORE INTO frames (agent_id, seq, ts, received_at) VALUES (?, ?, ?, ?)');
-    this.insertSample = db.prepare('INSERT INTO samples (agent_id, metric, labels, value, ts, seq) VALUES (?, ?, ?, ?, ?, ?)');
+    // ON CONFLICT rather than OR IGNORE: only a resend is a no-op; any other constraint failure
+    // must fail the batch (OR IGNORE would silently drop it and the frame would be acknowledged).
+    this.insertFrame = db.prepare(
+      'INSERT INTO frames (agent_id, seq, ts, received_at, samples) VALUES (?, ?, ?, ?, ?) ON CONFLICT (agent_id, seq) DO NOTHING',
+    );
     // Sections merge by key: inventory arrives daily and patches every few hours, and each
     // must stay visible between the frames that carry it.
     this.updateAgent = db.prepare(
@@ -41,10 +38,8 @@ export class TelemetryStore {
   }
 
   private writeOne({ agentId, frame, receivedAt }: IncomingFrame): boolean {
-    if (this.insertFrame.run(agentId, frame.seq, frame.ts, receivedAt).changes === 0) return false;
-    for (const sample of frame.samples) {
-      this.insertSample.run(agentId, sample.metric, canonicalLabels(sample.labels), sample.value, frame.ts, frame.seq);
-    }
+    const samples = JSON.stringify(frame.samples.map((s): StoredSample => (s.labels ? [s.metric, s.value, s.labels] : [s.metric, s.value])));
+    if (this.insertFrame.run(agentId, frame.seq, frame.ts, receivedAt, samples).changes === 0) return false;
     this.updateAgent.run({
       agentId,
       seq: frame.seq,
@@ -55,17 +50,23 @@ export class TelemetryStore {
     return true;
   }
 
+  /** Samples of one agent in time order, optionally of one metric and within [since, until]. */
   query(agentId: string, q: TelemetryQuery): TelemetrySample[] {
     const where = ['agent_id = ?'];
     const params: unknown[] = [agentId];
-    if (q.metric) { where.push('metric = ?'); params.push(q.metric); }
     if (q.since !== undefined) { where.push('ts >= ?'); params.push(q.since); }
     if (q.until !== undefined) { where.push('ts <= ?'); params.push(q.until); }
-    params.push(q.limit ?? 10_000);
-    const rows = this.db
-      .prepare(`SELECT metric, value, labels, ts, seq FROM samples WHERE ${where.join(' AND ')} ORDER BY ts, seq LIMIT ?`)
-      .all(...params) as Array<{ metric: string; value: number; labels: string; ts: number; seq: number }>;
-    return rows.map((r) => ({ ...r, labels: JSON.parse(r.labels) as Record<string, string> }));
+    const limit = q.limit ?? 10_000;
+    const out: TelemetrySample[] = [];
+    const rows = this.db.prepare(`SELECT seq, ts, samples FROM frames WHERE ${where.join(' AND ')} ORDER BY ts, seq`).iterate(...params) as IterableIterator<{ seq: number; ts: number; samples: string }>;
+    for (const row of rows) {
+      for (const [metric, value, labels] of JSON.parse(row.samples) as StoredSample[]) {
+        if (q.metric !== undefined && metric !== q.metric) continue;
+        out.push({ metric, value, labels: labels ?? {}, ts: row.ts, seq: row.seq });
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
   }
 
   /** Stored seqs of one agent, in order: what exactly-once checks compare against. */
