@@ -2,6 +2,7 @@ import { CollectorScheduler } from './collectors/scheduler.js';
 import { createCollectors } from './collectors/registry.js';
 import type { MetricCollector } from './collectors/types.js';
 import { AgentConnection, type AgentConnectionOptions } from './connection/agent-connection.js';
+import { DeliveryTracker } from './connection/delivery-tracker.js';
 import { MemoryFrameQueue, type FrameQueue } from './connection/frame-queue.js';
 import type { Logger } from './log.js';
 import { JobHandler, type JobHandlerOptions } from './runner/job-handler.js';
@@ -57,6 +58,7 @@ export class Agent {
       logger: this.logger,
       status: this.status,
       onDispatch: (message) => this.jobs.handle(message),
+      delivery: new DeliveryTracker((error) => this.logger.error({ err: error }, 'a source failed to record a delivered frame')),
     });
     this.jobs = new JobHandler({
       agentId: enrollment.agentId,
@@ -70,9 +72,9 @@ export class Agent {
       intervalMs: options.intervalMs,
       ...(options.maxSplayMs !== undefined ? { maxSplayMs: options.maxSplayMs } : {}),
       logger: this.logger,
-      onFrame: (frame) => {
+      onFrame: (frame, onDelivered) => {
         this.logger.debug({ seq: frame.seq, samples: frame.samples.length }, 'frame collected');
-        this.connection.enqueueFrame(frame);
+        this.connection.enqueueFrame(frame, onDelivered);
       },
     });
   }

@@ -47,7 +47,7 @@ describe('bad input on the agent channel and the API', () => {
     conn.ws.close();
   });
 
-  const cases: Array<{ name: string; code: number; reason: RegExp; run: () => Promise<{ code: number; reason: string }> }> = [
+  const cases: Array<{ name: string; code: number; reason: RegExp; run: () => Promise<{ code: number; reason: string }>; serverLog?: RegExp }> = [
     {
       name: 'malformed JSON',
       code: CloseCode.badMessage, reason: /^malformed JSON/,
@@ -69,7 +69,7 @@ describe('bad input on the agent channel and the API', () => {
     },
     {
       name: 'a message over the size limit',
-      code: CloseCode.tooBig, reason: /.*/,
+      code: CloseCode.tooBig, reason: /.*/, serverLog: /Max payload size exceeded.*WS_ERR_UNSUPPORTED_MESSAGE_LENGTH/,
       run: async () => {
         const c = await connectAuthenticated(collector.wsUrl, raw);
         const padding = 'x'.repeat(MAX_MESSAGE_BYTES);
@@ -129,8 +129,17 @@ describe('bad input on the agent channel and the API', () => {
     it(`refuses ${testCase.name} with close code ${testCase.code} and a reason`, async () => {
       const before = await goodAgent();
       const { code, reason } = await testCase.run();
-      expect(code).toBe(testCase.code);
-      expect(reason).toMatch(testCase.reason);
+      if (testCase.serverLog) {
+        // The collector refuses an oversized message as soon as the frame header announces its
+        // length, while this client is still writing it; the close frame (1009) then races the
+        // TCP reset caused by the unread rest, so the client may see 1006. The collector's own
+        // record of the refusal is the reliable witness.
+        expect([testCase.code, 1006]).toContain(code);
+        await waitFor('the collector to log the refusal', () => testCase.serverLog!.test(collector.child.output()));
+      } else {
+        expect(code).toBe(testCase.code);
+        expect(reason).toMatch(testCase.reason);
+      }
       // Nothing from the bad message is stored: the hand-driven agent still has only seq 1.
       expect((await storedSamples(raw.agentId)).map((s) => s.seq)).toEqual([1]);
       // The real agent was not disturbed: still online, and its frames keep being stored.

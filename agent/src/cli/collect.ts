@@ -35,7 +35,7 @@ export async function collectCommand(options: CollectCommandOptions): Promise<vo
   }
   if (options.once) {
     const ts = Date.now();
-    write(buildFrame(seq.next(), ts, await scheduler.collect()));
+    write(buildFrame(seq.next(), ts, await scheduler.collect({ includePeriodic: true })));
     return;
   }
   const loop = new FrameLoop({ scheduler, seq, intervalMs: options.intervalMs, maxSplayMs: 0, logger: options.logger, onFrame: write });

@@ -110,3 +110,61 @@ describe('CollectorScheduler', () => {
     expect(plain.calls).toBe(0);
   });
 });
+
+describe('CollectorScheduler with periodic collectors', () => {
+  it('runs a periodic collector in the background at its interval and puts its result on the next frame', async () => {
+    const scan = new ControlledCollector('patches', 60_000);
+    Object.assign(scan, { intervalMs: 3_600_000 });
+    const scheduler = new CollectorScheduler([scan, fixed('cpu', { samples: [{ metric: 'cpu.load1', value: 1 }] })]);
+
+    // The scan starts, but the frame does not wait for it.
+    const first = await scheduler.collect({ now: 0 });
+    expect(scan.calls).toBe(1);
+    expect(first.sources.map((s) => s.source)).toEqual(['cpu']);
+
+    scan.finishAll({ samples: [{ metric: 'patch.pending', value: 3 }], sections: { patches: { items: [] } } });
+    await new Promise((r) => setImmediate(r));
+    const second = await scheduler.collect({ now: 60_000 });
+    expect(second.samples).toContainEqual({ metric: 'patch.pending', value: 3 });
+    expect(second.sections).toEqual({ patches: { items: [] } });
+    expect(second.sources.map((s) => s.source).sort()).toEqual(['cpu', 'patches']);
+
+    // Not due again until its interval has passed; the result is not repeated either.
+    const third = await scheduler.collect({ now: 120_000 });
+    expect(scan.calls).toBe(1);
+    expect(third.sources.map((s) => s.source)).toEqual(['cpu']);
+    await scheduler.collect({ now: 3_600_000 });
+    expect(scan.calls).toBe(2);
+  });
+
+  it('starts an on-demand run at the next frame, and never overlaps a scan still running', async () => {
+    const scan = new ControlledCollector('patches', 60_000);
+    Object.assign(scan, { intervalMs: 1_000 });
+    const scheduler = new CollectorScheduler([scan]);
+    await scheduler.collect({ now: 0 });
+    await scheduler.collect({ now: 5_000 });
+    expect(scan.calls).toBe(1);
+    scan.finishAll({ samples: [] });
+    await new Promise((r) => setImmediate(r));
+    await scheduler.collect({ now: 5_500 });
+    expect(scheduler.requestNow('patches')).toBe(true);
+    expect(scheduler.requestNow('cpu')).toBe(false);
+    await scheduler.collect({ now: 5_600 });
+    expect(scan.calls).toBe(2);
+  });
+
+  it('collects periodic sources too, and waits for them, when asked for a one-off frame', async () => {
+    const scheduler = new CollectorScheduler([fixed('inventory', { samples: [], sections: { inventory: { os: 'x' } } }, { intervalMs: 86_400_000 })]);
+    const result = await scheduler.collect({ includePeriodic: true });
+    expect(result.sections).toEqual({ inventory: { os: 'x' } });
+  });
+
+  it('passes delivery hooks through with the result that carries them', async () => {
+    const delivered: string[] = [];
+    const scheduler = new CollectorScheduler([fixed('events', { samples: [], onDelivered: () => delivered.push('cursor-7') })]);
+    const result = await scheduler.collect();
+    expect(result.onDelivered).toHaveLength(1);
+    result.onDelivered.forEach((hook) => hook());
+    expect(delivered).toEqual(['cursor-7']);
+  });
+});

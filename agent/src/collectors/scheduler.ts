@@ -5,6 +5,21 @@ export interface CollectionResult {
   samples: Sample[];
   sources: SourceStatus[];
   sections: Record<string, unknown>;
+  /** To call once the frame built from this result is acknowledged (see CollectorOutput.onDelivered). */
+  onDelivered: Array<() => void>;
+}
+
+interface Outcome {
+  samples: Sample[];
+  source: SourceStatus;
+  sections: Record<string, unknown>;
+  onDelivered?: () => void;
+}
+
+export interface CollectOptions {
+  /** Start periodic collectors now and wait for them too (for one-off collection from the CLI). */
+  includePeriodic?: boolean;
+  now?: number;
 }
 
 /** SourceStatusSchema caps reasons at 2000 characters. */
@@ -19,18 +34,45 @@ class CollectorTimeout extends Error {}
  */
 export class CollectorScheduler {
   private readonly inFlight = new Set<string>();
+  /** When each periodic collector is next due (absent: due now). */
+  private readonly dueAt = new Map<string, number>();
+  /** Periodic results that finished since the last frame. */
+  private ready: Outcome[] = [];
 
   constructor(readonly collectors: readonly MetricCollector[]) {}
 
-  async collect(): Promise<CollectionResult> {
-    const outcomes = await Promise.all(this.collectors.map((c) => this.runOne(c)));
-    const result: CollectionResult = { samples: [], sources: [], sections: {} };
-    for (const { samples, source, sections } of outcomes) {
+  async collect(options: CollectOptions = {}): Promise<CollectionResult> {
+    const now = options.now ?? Date.now();
+    const everyFrame = this.collectors.filter((c) => c.intervalMs === undefined || options.includePeriodic);
+    if (!options.includePeriodic) this.startDuePeriodic(now);
+    const outcomes = await Promise.all(everyFrame.map((c) => this.runOne(c)));
+    outcomes.push(...this.ready.splice(0));
+    const result: CollectionResult = { samples: [], sources: [], sections: {}, onDelivered: [] };
+    for (const { samples, source, sections, onDelivered } of outcomes) {
       result.samples.push(...samples);
       result.sources.push(source);
       Object.assign(result.sections, sections);
+      if (onDelivered) result.onDelivered.push(onDelivered);
     }
     return result;
+  }
+
+  /** Makes a periodic collector due at the next frame (an on-demand scan). */
+  requestNow(name: string): boolean {
+    if (!this.collectors.some((c) => c.name === name && c.intervalMs !== undefined)) return false;
+    this.dueAt.set(name, 0);
+    return true;
+  }
+
+  /** Starts the periodic collectors whose time has come; their results join a later frame. */
+  private startDuePeriodic(now: number): void {
+    for (const collector of this.collectors) {
+      if (collector.intervalMs === undefined || (this.dueAt.get(collector.name) ?? 0) > now) continue;
+      // A scan still running from last time is left alone: no overlap, and no noise either.
+      if (this.inFlight.has(collector.name)) continue;
+      this.dueAt.set(collector.name, now + collector.intervalMs);
+      void this.runOne(collector).then((outcome) => this.ready.push(outcome));
+    }
   }
 
   /** Takes the first reading of rate collectors so that the next collect() reports real rates. */
@@ -38,7 +80,7 @@ export class CollectorScheduler {
     await Promise.all(this.collectors.filter((c) => c.needsPriorReading).map((c) => this.runOne(c)));
   }
 
-  private async runOne(collector: MetricCollector): Promise<{ samples: Sample[]; source: SourceStatus; sections: Record<string, unknown> }> {
+  private async runOne(collector: MetricCollector): Promise<Outcome> {
     const source = collector.name;
     if (this.inFlight.has(source)) {
       return { samples: [], sections: {}, source: { source, status: 'unknown', reason: 'previous collection still running' } };
@@ -89,7 +131,7 @@ export class CollectorScheduler {
     const reasons = [output.reason, problems.length ? `dropped ${problems.length} invalid sample(s): ${problems.join('; ')}` : undefined].filter(Boolean);
     const status: SourceStatus = { source, status: output.status ?? 'ok', durationMs };
     if (reasons.length) status.reason = clip(reasons.join('; '));
-    return { samples, sections: output.sections ?? {}, source: status };
+    return { samples, sections: output.sections ?? {}, source: status, ...(output.onDelivered ? { onDelivered: output.onDelivered } : {}) };
   }
 }
 

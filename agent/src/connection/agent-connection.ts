@@ -15,6 +15,7 @@ import type { FrameQueue } from './frame-queue.js';
 import { JobOutbox, type JobMessage } from './job-outbox.js';
 import { SocketSession } from './socket-session.js';
 import { agentSocketUrl } from './url.js';
+import type { DeliveryTracker } from './delivery-tracker.js';
 
 export interface StatusSink {
   update(patch: StatusPatch): void;
@@ -40,6 +41,8 @@ export interface AgentConnectionOptions {
   silentHeartbeats?: number;
   /** Frames sent but not yet acknowledged, at most; the rest wait in the queue. */
   maxInFlight?: number;
+  /** Told when frames are known to be stored, so sources can commit their cursors. */
+  delivery?: DeliveryTracker;
 }
 
 /**
@@ -109,8 +112,12 @@ export class AgentConnection {
   }
 
   /** Queues a frame and sends it at once when connected. */
-  enqueueFrame(frame: Frame): void {
+  enqueueFrame(frame: Frame, onDelivered: ReadonlyArray<() => void> = []): void {
+    this.options.delivery?.track(frame.seq, onDelivered);
     this.options.queue.push(frame);
+    // Frames the full queue dropped will never be acknowledged; neither will their hooks run.
+    const oldest = this.options.queue.after(0, 1)[0];
+    if (oldest) this.options.delivery?.forgetBelow(oldest.seq);
     this.pump();
     this.reportQueue();
   }
@@ -175,10 +182,15 @@ export class AgentConnection {
       // still queued would collide with stored ones, so they move above the collector's mark.
       const pending = queue.takeAll();
       seq.advanceTo(welcome.lastSeq);
-      for (const frame of pending) queue.push({ ...frame, seq: seq.next() });
+      for (const frame of pending) {
+        const renumbered = seq.next();
+        this.options.delivery?.renumbered(frame.seq, renumbered);
+        queue.push({ ...frame, seq: renumbered });
+      }
       logger.warn({ localSeq: seq.last, collectorSeq: welcome.lastSeq, renumbered: pending.length }, 'collector is ahead of the local seq; continuing after it');
     } else {
       const stored = queue.discardThrough(welcome.lastSeq);
+      this.options.delivery?.storedThrough(welcome.lastSeq);
       if (stored) logger.info({ frames: stored, lastSeq: welcome.lastSeq }, 'collector already stored frames awaiting ack');
     }
     logger.info({ lastSeq: welcome.lastSeq, pending: queue.size }, 'connected');
@@ -192,6 +204,7 @@ export class AgentConnection {
 
   private acked(seq: number): void {
     this.options.queue.ack(seq);
+    this.options.delivery?.acked(seq);
     this.inFlight.delete(seq);
     if (this.lastAckedSeq === null || seq > this.lastAckedSeq) this.lastAckedSeq = seq;
     this.pump();

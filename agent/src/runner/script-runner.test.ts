@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { JobResultSchema, SCRIPT_OUTPUT_CAP_BYTES, type DispatchedScript } from '@vigil/shared';
 import { runScript } from './script-runner.js';
 import { findExecutable } from './which.js';
+import { processRunning } from '../testing/process-state.js';
 
 const script = (body: string, extra: Partial<DispatchedScript> = {}): DispatchedScript => ({
   shell: 'bash',
@@ -15,17 +16,6 @@ const script = (body: string, extra: Partial<DispatchedScript> = {}): Dispatched
   timeoutSec: 30,
   ...extra,
 });
-
-/** Gone, or a zombie nobody has reaped yet: either way it no longer runs. */
-function processRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 const leftovers: number[] = [];
 afterEach(() => {

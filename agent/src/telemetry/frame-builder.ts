@@ -9,7 +9,7 @@ const SIZE_MARGIN = 4096;
  * Assembles a frame and checks it against the shared schema before it is queued: the collector
  * would reject a bad frame and close the socket, and a rejected frame would be resent forever.
  */
-export function buildFrame(seq: number, ts: number, result: CollectionResult): Frame {
+export function buildFrame(seq: number, ts: number, result: Pick<CollectionResult, 'samples' | 'sources' | 'sections'>): Frame {
   const sources: SourceStatus[] = [...result.sources];
   let samples = result.samples;
   if (samples.length > MAX_SAMPLES) {

@@ -10,7 +10,8 @@ export interface FrameLoopOptions {
   intervalMs: number;
   /** Upper bound of the random delay before the first frame; defaults to defaultSplayMs(intervalMs). */
   maxSplayMs?: number;
-  onFrame: (frame: Frame) => void;
+  /** `onDelivered` holds what to call once the collector acknowledges this frame. */
+  onFrame: (frame: Frame, onDelivered: ReadonlyArray<() => void>) => void;
   logger: Logger;
   random?: () => number;
 }
@@ -68,7 +69,7 @@ export class FrameLoop {
       const result = await this.options.scheduler.collect();
       if (this.stopped) return;
       const frame = buildFrame(this.options.seq.next(), ts, result);
-      this.options.onFrame(frame);
+      this.options.onFrame(frame, result.onDelivered);
     } catch (error) {
       this.options.logger.error({ err: error }, 'frame cycle failed');
     }

@@ -81,7 +81,7 @@ export class AgentGateway {
     socket.on('error', (err) => {
       // ws closes the socket itself (e.g. 1009 for an oversized message, 1007 for invalid UTF-8).
       this.metrics.connectionsRefused.inc({ reason: 'socket_error' });
-      this.log.warn({ remote, agentId: connection?.agentId, err: err.message }, 'agent socket error');
+      this.log.warn({ remote, agentId: connection?.agentId, err: err.message, wsCode: (err as { code?: string }).code }, 'agent socket error');
     });
     socket.send(JSON.stringify({ type: 'challenge', protocolVersion: PROTOCOL_VERSION, nonce } satisfies CollectorMessage));
   }
