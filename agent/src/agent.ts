@@ -67,7 +67,7 @@ export class Agent {
       ...(options.runOptions ? { runOptions: options.runOptions } : {}),
     });
     this.frames = new FrameLoop({
-      scheduler: new CollectorScheduler(options.collectors ?? createCollectors()),
+      scheduler: new CollectorScheduler(options.collectors ?? createCollectors(undefined, { stateDir: options.stateDir })),
       seq,
       intervalMs: options.intervalMs,
       ...(options.maxSplayMs !== undefined ? { maxSplayMs: options.maxSplayMs } : {}),

@@ -11,6 +11,7 @@ import { alertRoutes } from './api/alerts.js';
 import { alertStreamRoutes } from './api/alert-stream.js';
 import { consoleRoutes } from './api/console.js';
 import { enrollmentRoutes } from './api/enrollment.js';
+import { eventRoutes } from './api/events.js';
 import { healthRoutes } from './api/health.js';
 import { jobRoutes } from './api/jobs.js';
 import { ruleRoutes } from './api/rules.js';
@@ -83,7 +84,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   installAuthentication(app, store);
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   app.get('/agent', { websocket: true, config: { public: true } }, (socket, request) => gateway.accept(socket, request));
-  for (const routes of [healthRoutes, consoleRoutes, enrollmentRoutes, agentRoutes, ruleRoutes, alertRoutes, alertStreamRoutes, scriptRoutes, jobRoutes, tenantRoutes]) {
+  for (const routes of [healthRoutes, consoleRoutes, enrollmentRoutes, agentRoutes, eventRoutes, ruleRoutes, alertRoutes, alertStreamRoutes, scriptRoutes, jobRoutes, tenantRoutes]) {
     await app.register(async (scoped) => routes(scoped, context));
   }
 

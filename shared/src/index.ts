@@ -12,3 +12,8 @@ export * from './api/job.js';
 export * from './api/errors.js';
 export * from './api/agent.js';
 export * from './agent/state-files.js';
+export * from './sections/smart.js';
+export * from './sections/services.js';
+export * from './sections/inventory.js';
+export * from './sections/events.js';
+export * from './sections/patches.js';

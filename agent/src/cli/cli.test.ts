@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentEnrollmentFileSchema, AgentRuntimeStatusSchema, CloseCode, FrameSchema } from '@vigil/shared';
+import { COLLECTOR_NAMES } from '../collectors/registry.js';
 import { FakeCollector } from '../testing/fake-collector.js';
 
 /** These drive the built CLI (dist/) as a real child process, the way users and services run it. */
@@ -72,7 +73,8 @@ describe('vigil-agent collect --once', () => {
     expect(lines).toHaveLength(1);
     const frame = FrameSchema.parse(JSON.parse(lines[0]!));
     expect(frame.seq).toBe(1);
-    expect(frame.sources.map((s) => s.source)).toEqual(['cpu', 'memory', 'disk', 'diskio', 'network']);
+    // Every collector, in registry order (periodic ones included: --once waits for them).
+    expect(frame.sources.map((s) => s.source)).toEqual([...COLLECTOR_NAMES]);
     const metrics = new Set(frame.samples.map((s) => s.metric));
     for (const metric of ['cpu.usage_pct', 'mem.used_pct', 'disk.used_pct', 'disk.read_bps', 'net.rx_bps']) expect(metrics).toContain(metric);
   });

@@ -2,6 +2,7 @@ import type { Frame } from '@vigil/shared';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CollectorScheduler } from '../collectors/scheduler.js';
 import { createCollectors } from '../collectors/registry.js';
+import type { PatchesOptions } from '../collectors/patches/collector.js';
 import type { Logger } from '../log.js';
 import { MemorySeqSource } from '../state/seq-store.js';
 import { buildFrame } from '../telemetry/frame-builder.js';
@@ -15,6 +16,10 @@ export interface CollectCommandOptions {
   rateWindowMs?: number;
   logger: Logger;
   write?: (frame: Frame) => void;
+  /** Watch list for the services collector (`--services`). */
+  services?: readonly string[];
+  /** Patch scan settings (`--patch-source`, `--patch-refresh`). */
+  patches?: PatchesOptions;
 }
 
 const writeLine = (frame: Frame) => {
@@ -27,7 +32,7 @@ const writeLine = (frame: Frame) => {
  */
 export async function collectCommand(options: CollectCommandOptions): Promise<void> {
   const write = options.write ?? writeLine;
-  const scheduler = new CollectorScheduler(createCollectors(options.collectors));
+  const scheduler = new CollectorScheduler(createCollectors(options.collectors, { services: options.services ?? [], ...(options.patches ? { patches: options.patches } : {}) }));
   const seq = new MemorySeqSource();
   if (scheduler.collectors.some((c) => c.needsPriorReading)) {
     await scheduler.prime();

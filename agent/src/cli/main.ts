@@ -1,9 +1,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { PATCH_SOURCES, type PatchSource } from '@vigil/shared';
 import { COLLECTOR_NAMES, parseCollectorList } from '../collectors/registry.js';
+import { DEFAULT_PATCH_INTERVAL_MS } from '../collectors/patches/collector.js';
+import { parseServiceList } from '../collectors/services/watch-list.js';
 import { createLogger } from '../log.js';
 import { NotEnrolledError } from '../state/enrollment-store.js';
 import { STATE_ENV, defaultStateDir, resolveStateDir } from '../state/paths.js';
 import { AGENT_VERSION } from '../version.js';
+import { addServiceCommand } from '../service/cli.js';
 import { collectCommand } from './collect.js';
 import { enrollCommand } from './enroll.js';
 import { CliError, EXIT_REFUSED, durationOption } from './options.js';
@@ -12,6 +16,15 @@ import { gatherStatus, renderStatus } from './status.js';
 
 const stateOption = () =>
   new Option('--state <dir>', `state directory (default: $${STATE_ENV}, else ${defaultStateDir()})`);
+
+const servicesOption = () =>
+  new Option('--services <names>', 'comma-separated services to report as service.up (systemd units, Windows services, launchd labels)').argParser((v: string) => {
+    try {
+      return parseServiceList(v);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  });
 
 /** Errors become one line on stderr and an exit status; stacks are for bugs, not for users. */
 function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void) {
@@ -56,11 +69,14 @@ program
   .description('Connect to the collector and stream a telemetry frame every interval; runs dispatched scripts. Stops on SIGINT/SIGTERM.')
   .addOption(stateOption())
   .addOption(new Option('--interval <duration>', 'time between frames, e.g. 30s, 1m').default(60_000, '60s').argParser(durationOption(100)))
+  .addOption(servicesOption())
+  .addOption(new Option('--patch-interval <duration>', 'time between pending-patch scans').default(DEFAULT_PATCH_INTERVAL_MS, '6h').argParser(durationOption(60_000)))
+  .option('--patch-refresh', 'refresh the package catalog before each patch scan (apt-get update, dnf without -C, ...)', false)
   .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']))
   .addHelpText('after', '\nLogs (JSON lines) go to stderr. Runtime state is written to status.json in the state directory.')
   .action(
-    action(async (opts: { state?: string; interval: number; logLevel?: string }) => {
-      await runCommand({ stateDir: resolveStateDir(opts.state), intervalMs: opts.interval, ...(opts.logLevel ? { logLevel: opts.logLevel } : {}) });
+    action(async (opts: { state?: string; interval: number; logLevel?: string; services?: string[]; patchInterval: number; patchRefresh: boolean }) => {
+      await runCommand({ stateDir: resolveStateDir(opts.state), intervalMs: opts.interval, ...(opts.logLevel ? { logLevel: opts.logLevel } : {}), ...(opts.services ? { services: opts.services } : {}), patches: { intervalMs: opts.patchInterval, refresh: opts.patchRefresh } });
     }),
   );
 
@@ -76,11 +92,15 @@ program
     }
   }))
   .addOption(new Option('--interval <duration>', 'time between frames without --once').default(60_000, '60s').argParser(durationOption(100)))
+  .addOption(servicesOption())
+  .addOption(new Option('--patch-source <source>', 'scan pending patches with this source instead of the detected one').choices(PATCH_SOURCES))
+  .option('--patch-refresh', 'refresh the package catalog before the patch scan', false)
   .addHelpText('after', '\nRate metrics (disk and network throughput, CPU usage) are measured over a ~1 s window before the first frame.')
   .action(
-    action(async (opts: { once: boolean; only?: string[]; interval: number }) => {
+    action(async (opts: { once: boolean; only?: string[]; interval: number; services?: string[]; patchSource?: PatchSource; patchRefresh: boolean }) => {
       const logger = createLogger({}, process.env.VIGIL_LOG_LEVEL ?? 'warn');
-      await collectCommand({ collectors: opts.only ?? [...COLLECTOR_NAMES], once: opts.once, intervalMs: opts.interval, logger });
+      const patches = { refresh: opts.patchRefresh, ...(opts.patchSource ? { source: opts.patchSource } : {}) };
+      await collectCommand({ collectors: opts.only ?? [...COLLECTOR_NAMES], once: opts.once, intervalMs: opts.interval, logger, ...(opts.services ? { services: opts.services } : {}), patches });
     }),
   );
 
@@ -96,5 +116,7 @@ program
       if (!report.enrolled) process.exitCode = 1;
     }),
   );
+
+addServiceCommand(program, action);
 
 await program.parseAsync(process.argv);

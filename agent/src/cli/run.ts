@@ -1,4 +1,6 @@
 import { Agent } from '../agent.js';
+import { createCollectors } from '../collectors/registry.js';
+import type { PatchesOptions } from '../collectors/patches/collector.js';
 import { FatalCloseError } from '../connection/errors.js';
 import { createLogger } from '../log.js';
 import { readEnrollment } from '../state/enrollment-store.js';
@@ -8,6 +10,10 @@ export interface RunCommandOptions {
   stateDir: string;
   intervalMs: number;
   logLevel?: string;
+  /** Watch list for the services collector (`--services`). */
+  services?: readonly string[];
+  /** Patch scan settings (`--patch-interval`, `--patch-refresh`). */
+  patches?: PatchesOptions;
 }
 
 /** Bound on a graceful stop; past it the process exits anyway so service managers are not kept waiting. */
@@ -17,7 +23,10 @@ const STOP_DEADLINE_MS = 3_000;
 export async function runCommand(options: RunCommandOptions): Promise<never> {
   const { agentId } = readEnrollment(options.stateDir);
   const logger = createLogger({ agentId }, options.logLevel);
-  const agent = new Agent({ stateDir: options.stateDir, intervalMs: options.intervalMs, logger });
+  const collectors = options.services || options.patches
+    ? { collectors: createCollectors(undefined, { stateDir: options.stateDir, services: options.services ?? [], ...(options.patches ? { patches: options.patches } : {}) }) }
+    : {};
+  const agent = new Agent({ stateDir: options.stateDir, intervalMs: options.intervalMs, logger, ...collectors });
 
   const shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'stopping');

@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import si from 'systeminformation';
+import { si } from '../os/systeminformation.js';
 import type { Sample } from '@vigil/shared';
 import type { CollectorOutput, MetricCollector } from './types.js';
 

@@ -1,4 +1,4 @@
-import si from 'systeminformation';
+import { si } from '../os/systeminformation.js';
 import type { Sample } from '@vigil/shared';
 import { filesystemUsage } from './filesystems.js';
 import type { CollectorOutput, MetricCollector } from './types.js';

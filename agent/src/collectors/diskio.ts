@@ -1,5 +1,5 @@
 import { readFile, readdir, access } from 'node:fs/promises';
-import si from 'systeminformation';
+import { si } from '../os/systeminformation.js';
 import type { Sample } from '@vigil/shared';
 import { parseDiskstats, type DiskCounters } from './diskstats.js';
 import { RateTracker } from './rate.js';

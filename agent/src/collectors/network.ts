@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import si from 'systeminformation';
+import { si } from '../os/systeminformation.js';
 import type { Sample } from '@vigil/shared';
 import { RateTracker } from './rate.js';
 import type { CollectorOutput, MetricCollector } from './types.js';

@@ -1,16 +1,36 @@
 import { CpuCollector } from './cpu.js';
 import { DiskCollector } from './disk.js';
 import { DiskIoCollector } from './diskio.js';
+import { createEventsCollector } from './events/create.js';
 import { MemoryCollector } from './memory.js';
 import { NetworkCollector } from './network.js';
+import { PatchesCollector, type PatchesOptions } from './patches/collector.js';
+import { InventoryCollector } from './inventory/collector.js';
+import { ServicesCollector } from './services/collector.js';
+import { SmartCollector } from './smart/collector.js';
 import type { MetricCollector } from './types.js';
 
-const FACTORIES: Record<string, () => MetricCollector> = {
+/** Settings some collectors take from the command line. */
+export interface CollectorConfig {
+  /** Services whose state is reported as service.up (`--services`). */
+  services?: readonly string[];
+  /** The agent's state directory (event-log positions); absent for one-off collection. */
+  stateDir?: string;
+  /** Patch scan settings (`--patch-source`, `--patch-interval`, `--patch-refresh`). */
+  patches?: PatchesOptions;
+}
+
+const FACTORIES: Record<string, (config: CollectorConfig) => MetricCollector> = {
   cpu: () => new CpuCollector(),
   memory: () => new MemoryCollector(),
   disk: () => new DiskCollector(),
   diskio: () => new DiskIoCollector(),
   network: () => new NetworkCollector(),
+  events: (config) => createEventsCollector({ stateDir: config.stateDir }),
+  smart: () => new SmartCollector(),
+  services: (config) => new ServicesCollector(config.services ?? []),
+  inventory: () => new InventoryCollector(),
+  patches: (config) => new PatchesCollector(config.patches),
 };
 
 export const COLLECTOR_NAMES: readonly string[] = Object.keys(FACTORIES);
@@ -25,10 +45,10 @@ export function parseCollectorList(list: string): string[] {
 }
 
 /** Fresh collector instances (rate collectors keep their previous reading per instance). */
-export function createCollectors(names: readonly string[] = COLLECTOR_NAMES): MetricCollector[] {
+export function createCollectors(names: readonly string[] = COLLECTOR_NAMES, config: CollectorConfig = {}): MetricCollector[] {
   return names.map((name) => {
     const factory = FACTORIES[name];
     if (!factory) throw new Error(`unknown collector ${name}`);
-    return factory();
+    return factory(config);
   });
 }

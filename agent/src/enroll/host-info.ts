@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import si from 'systeminformation';
+import { si } from '../os/systeminformation.js';
 import type { EnrollRequest, OsPlatform } from '@vigil/shared';
 
 export function osPlatform(platform: NodeJS.Platform = process.platform): OsPlatform {

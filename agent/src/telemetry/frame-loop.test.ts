@@ -55,3 +55,26 @@ describe('buildFrame', () => {
     expect(buildFrame(2, 0, { samples: [], sources: [], sections: { small: { a: 1 } } }).sections).toEqual({ small: { a: 1 } });
   });
 });
+
+describe('FrameLoop delivery hooks', () => {
+  it('drops the hooks of a frame whose sections were dropped for size, so no cursor skips them', async () => {
+    const delivered: string[] = [];
+    const section = (size: number) => ({ name: `s${size}`, timeoutMs: 1000, collect: async () => ({ samples: [], sections: { [`s${size}`]: 'x'.repeat(size) }, onDelivered: () => delivered.push(`s${size}`) }) });
+    const run = async (size: number) => {
+      const hooks: Array<ReadonlyArray<() => void>> = [];
+      let loop!: FrameLoop;
+      await new Promise<void>((resolve) => {
+        loop = new FrameLoop({
+          scheduler: new CollectorScheduler([section(size)]), seq: new MemorySeqSource(), intervalMs: 10_000, maxSplayMs: 0, logger: silentLogger(),
+          onFrame: (_frame, onDelivered) => { hooks.push(onDelivered); loop.stop(); resolve(); },
+        });
+        loop.start();
+      });
+      return hooks[0]!;
+    };
+    expect(await run(MAX_MESSAGE_BYTES)).toEqual([]);
+    const small = await run(10);
+    small.forEach((hook) => hook());
+    expect(delivered).toEqual(['s10']);
+  });
+});

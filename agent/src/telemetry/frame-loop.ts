@@ -69,7 +69,10 @@ export class FrameLoop {
       const result = await this.options.scheduler.collect();
       if (this.stopped) return;
       const frame = buildFrame(this.options.seq.next(), ts, result);
-      this.options.onFrame(frame, result.onDelivered);
+      // A frame whose sections were dropped for size must not confirm them: a source saving a
+      // cursor in its hook would otherwise skip entries that never left this process.
+      const sectionsDropped = Object.keys(result.sections).length > 0 && !frame.sections;
+      this.options.onFrame(frame, sectionsDropped ? [] : result.onDelivered);
     } catch (error) {
       this.options.logger.error({ err: error }, 'frame cycle failed');
     }

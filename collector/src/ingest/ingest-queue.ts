@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { EvaluatedAgent, AlertService } from '../alerts/alert-service.js';
 import type { Store } from '../store/index.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import { takeEventsSection } from './events-section.js';
 
 export interface QueuedFrame {
   agent: EvaluatedAgent;
@@ -69,7 +70,7 @@ export class IngestQueue {
     const started = performance.now();
     let stored: boolean[];
     try {
-      stored = this.store.telemetry.writeBatch(batch.map((q) => ({ agentId: q.agent.agentId, frame: q.frame, receivedAt: q.receivedAt })));
+      stored = this.store.telemetry.writeBatch(batch.map((q) => ({ agentId: q.agent.agentId, receivedAt: q.receivedAt, ...takeEventsSection(q.frame) })));
     } catch (err) {
       // Nothing is acknowledged, so the agents keep these frames and resend them.
       this.log.error({ err, frames: batch.length }, 'storing a batch of frames failed; not acknowledged');

@@ -1,6 +1,7 @@
 import { openDatabase, type Db } from './database.js';
 import { AgentStore } from './agents.js';
 import { AlertStore } from './alerts.js';
+import { EventStore } from './events.js';
 import { JobStore } from './jobs.js';
 import { RuleStore } from './rules.js';
 import { ScriptStore } from './scripts.js';
@@ -14,6 +15,7 @@ export class Store {
   readonly tokens: TokenStore;
   readonly agents: AgentStore;
   readonly telemetry: TelemetryStore;
+  readonly events: EventStore;
   readonly rules: RuleStore;
   readonly alerts: AlertStore;
   readonly scripts: ScriptStore;
@@ -23,7 +25,8 @@ export class Store {
     this.tenants = new TenantStore(db);
     this.tokens = new TokenStore(db);
     this.agents = new AgentStore(db);
-    this.telemetry = new TelemetryStore(db);
+    this.events = new EventStore(db);
+    this.telemetry = new TelemetryStore(db, this.events);
     this.rules = new RuleStore(db);
     this.alerts = new AlertStore(db);
     this.scripts = new ScriptStore(db);
@@ -42,3 +45,4 @@ export class Store {
 export type { AgentRow } from './agents.js';
 export type { AlertRecord, AlertFilter } from './alerts.js';
 export type { IncomingFrame } from './telemetry.js';
+export type { EventQuery } from './events.js';

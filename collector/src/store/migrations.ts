@@ -174,4 +174,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX job_runs_pending_by_agent ON job_runs(agent_id, state);
     `,
   },
+  {
+    version: 2,
+    name: 'event-log entries',
+    sql: `
+      -- One row per log entry an agent reported. An agent reads again, after a crash, what it had
+      -- sent but never saw acknowledged; the unique key makes that second copy a no-op.
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        log TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        level TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        source TEXT,
+        event_id TEXT,
+        message TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        UNIQUE (agent_id, log, entry_id)
+      );
+      CREATE INDEX events_by_agent_time ON events(agent_id, ts);
+    `,
+  },
 ];

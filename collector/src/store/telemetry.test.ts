@@ -45,9 +45,14 @@ describe('TelemetryStore', () => {
     t.writeBatch([{ agentId: 'agt_a', frame: frame(1, { sections: { inventory: { os: 'debian' } } }), receivedAt: 1 }]);
     t.writeBatch([{ agentId: 'agt_a', frame: frame(2, { sections: { patches: { pending: 3 } }, sources: [{ source: 'patches', status: 'unknown', reason: 'apt missing' }] }), receivedAt: 2 }]);
     t.writeBatch([{ agentId: 'agt_a', frame: frame(3), receivedAt: 3 }]);
+    // A newer version of a section replaces the old one whole: its cleared fields do not linger.
+    t.writeBatch([{ agentId: 'agt_a', frame: frame(4, { sections: { patches: { pending: 0 } } }), receivedAt: 4 }]);
+    expect(temp.store.agents.getLatestReport('agt_a').sections).toEqual({ inventory: { os: 'debian' }, patches: { pending: 0 } });
+    t.writeBatch([{ agentId: 'agt_a', frame: frame(5, { sections: { patches: { pending: 3, reason: 'partial' } } }), receivedAt: 5 }]);
+    t.writeBatch([{ agentId: 'agt_a', frame: frame(6, { sections: { patches: { pending: 2 } } }), receivedAt: 6 }]);
     expect(temp.store.agents.getLatestReport('agt_a')).toEqual({
       sources: [{ source: 'cpu', status: 'ok' }],
-      sections: { inventory: { os: 'debian' }, patches: { pending: 3 } },
+      sections: { inventory: { os: 'debian' }, patches: { pending: 2 } },
     });
   });
 

@@ -1,7 +1,15 @@
-import type { Frame, Labels, TelemetrySample } from '@vigil/shared';
+import type { EventEntry, Frame, Labels, TelemetrySample } from '@vigil/shared';
 import type { Db } from './database.js';
+import { parseJson } from './json.js';
+import type { EventStore } from './events.js';
 
-export interface IncomingFrame { agentId: string; frame: Frame; receivedAt: number }
+export interface IncomingFrame {
+  agentId: string;
+  frame: Frame;
+  receivedAt: number;
+  /** Event-log entries the frame carried, already checked at ingest; stored with the frame. */
+  events?: readonly EventEntry[];
+}
 
 /** A sample as stored inside its frame row: compact, labels only when there are any. */
 type StoredSample = [metric: string, value: number, labels?: Labels];
@@ -11,21 +19,24 @@ export interface TelemetryQuery { metric?: string; since?: number; until?: numbe
 export class TelemetryStore {
   private readonly insertFrame;
   private readonly updateAgent;
+  private readonly selectSections;
+  private readonly updateSections;
   private readonly writeBatchTx;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly events: EventStore,
+  ) {
     // ON CONFLICT rather than OR IGNORE: only a resend is a no-op; any other constraint failure
     // must fail the batch (OR IGNORE would silently drop it and the frame would be acknowledged).
     this.insertFrame = db.prepare(
       'INSERT INTO frames (agent_id, seq, ts, received_at, samples) VALUES (?, ?, ?, ?, ?) ON CONFLICT (agent_id, seq) DO NOTHING',
     );
-    // Sections merge by key: inventory arrives daily and patches every few hours, and each
-    // must stay visible between the frames that carry it.
     this.updateAgent = db.prepare(
-      `UPDATE agents SET last_seq = MAX(last_seq, @seq), last_seen_at = @receivedAt, last_sources = @sources,
-         last_sections = CASE WHEN @sections IS NULL THEN last_sections ELSE json_patch(COALESCE(last_sections, '{}'), @sections) END
-       WHERE id = @agentId`,
+      'UPDATE agents SET last_seq = MAX(last_seq, @seq), last_seen_at = @receivedAt, last_sources = @sources WHERE id = @agentId',
     );
+    this.selectSections = db.prepare('SELECT last_sections FROM agents WHERE id = ?').pluck();
+    this.updateSections = db.prepare('UPDATE agents SET last_sections = ? WHERE id = ?');
     this.writeBatchTx = db.transaction((frames: readonly IncomingFrame[]) => frames.map((f) => this.writeOne(f)));
   }
 
@@ -37,17 +48,31 @@ export class TelemetryStore {
     return this.writeBatchTx(frames);
   }
 
-  private writeOne({ agentId, frame, receivedAt }: IncomingFrame): boolean {
+  private writeOne({ agentId, frame, receivedAt, events }: IncomingFrame): boolean {
     const samples = JSON.stringify(frame.samples.map((s): StoredSample => (s.labels ? [s.metric, s.value, s.labels] : [s.metric, s.value])));
     if (this.insertFrame.run(agentId, frame.seq, frame.ts, receivedAt, samples).changes === 0) return false;
+    // Same transaction as the frame: entries are stored exactly when the frame is, never apart.
+    if (events?.length) this.events.insertForFrame(agentId, frame.seq, receivedAt, events);
     this.updateAgent.run({
       agentId,
       seq: frame.seq,
       receivedAt,
       sources: JSON.stringify(frame.sources),
-      sections: frame.sections ? JSON.stringify(frame.sections) : null,
     });
+    if (frame.sections && Object.keys(frame.sections).length > 0) this.mergeSections(agentId, frame.sections);
     return true;
+  }
+
+  /**
+   * Each section replaces its previous version whole, and the others stay: inventory arrives
+   * daily and patches every few hours, and each must stay visible between the frames that carry
+   * it. (A deep merge would keep fields, such as a problem's reason, that the newer one dropped.)
+   */
+  private mergeSections(agentId: string, sections: Record<string, unknown>): void {
+    const current = this.selectSections.get(agentId) as string | null | undefined;
+    const merged = parseJson<Record<string, unknown>>(current, {});
+    for (const [key, value] of Object.entries(sections)) merged[key] = value;
+    this.updateSections.run(JSON.stringify(merged), agentId);
   }
 
   /** Samples of one agent in time order, optionally of one metric and within [since, until]. */

@@ -1,0 +1,54 @@
+import { parseDuration } from '@vigil/shared';
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+export interface FootprintOptions {
+  intervalMs: number;
+  durationMs: number;
+  warmupMs: number;
+  /** Node flags the agent runs with; by default the ones its service definitions use. */
+  nodeFlags: string[];
+  jsonOnly: boolean;
+}
+
+function duration(label: string, minMs: number): (value: string) => number {
+  return (value) => {
+    let ms: number;
+    try {
+      ms = parseDuration(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+    if (ms < minMs) throw new InvalidArgumentError(`${label} must be at least ${minMs}ms`);
+    return ms;
+  };
+}
+
+function durationOption(flags: string, description: string, defaultText: string, minMs: number): Option {
+  const name = flags.split(' ')[0]!;
+  return new Option(flags, description).argParser(duration(name, minMs)).default(parseDuration(defaultText), defaultText);
+}
+
+export function parseFootprintOptions(argv: readonly string[], defaultNodeFlags: readonly string[]): FootprintOptions {
+  const program = new Command()
+    .name('footprint')
+    .description(
+      'Runs a real enrolled agent against a real collector at a short interval, samples its RSS and CPU time ' +
+        'from /proc every cycle, and prints a JSON summary against the targets in shared/DESIGN.md (Linux only).',
+    )
+    .addOption(durationOption('--interval <duration>', "the agent's frame interval (its --interval)", '2s', 100))
+    .addOption(durationOption('--duration <duration>', 'measurement period after the warm-up', '60s', 1000))
+    .addOption(durationOption('--warmup <duration>', 'time before measuring starts (module loading, first connection, first collections and scans)', '20s', 0))
+    .option('--node-flags <flags>', `space-separated node flags for the agent (default: the service's, "${defaultNodeFlags.join(' ')}"; "" for none)`)
+    .option('--json-only', 'no progress on stderr, only the JSON summary on stdout', false)
+    .showHelpAfterError();
+  program.parse(argv as string[], { from: 'node' });
+  const raw = program.opts<{ interval: number; duration: number; warmup: number; nodeFlags?: string; jsonOnly: boolean }>();
+  if (raw.duration < 2 * raw.interval) program.error('error: --duration must cover at least two intervals to measure a cycle');
+  return {
+    intervalMs: raw.interval,
+    durationMs: raw.duration,
+    warmupMs: raw.warmup,
+    nodeFlags: raw.nodeFlags === undefined ? [...defaultNodeFlags] : raw.nodeFlags.split(/\s+/).filter(Boolean),
+    jsonOnly: raw.jsonOnly,
+  };
+}
