@@ -58,7 +58,8 @@ function interpret(result: CommandResult, parse: (stdout: string) => PackageList
 
 function listed(source: Source, all: InstalledPackage[], options: SoftwareOptions): SoftwareInventory {
   const max = options.maxPackages ?? 4000;
-  const packages = [...all].sort((a, b) => a.name.localeCompare(b.name));
+  // Plain code-unit order: localeCompare would load ICU's collation data into the agent for good.
+  const packages = [...all].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const inventory: SoftwareInventory = { source, status: 'ok', count: packages.length, packages: packages.slice(0, max) };
   if (packages.length > max) inventory.truncated = packages.length - max;
   return inventory;

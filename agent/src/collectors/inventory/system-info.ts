@@ -1,5 +1,5 @@
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
-import si from 'systeminformation';
+import { si, type Systeminformation } from '../../os/systeminformation.js';
 import type { InventorySection } from '@vigil/shared';
 
 export type SystemInfo = Pick<InventorySection, 'os' | 'hardware' | 'cpu' | 'memory' | 'disks' | 'network'> & { problems: string[] };
@@ -15,7 +15,7 @@ export function known(value: unknown): string | undefined {
 
 const defined = <T extends object>(record: T): T => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
 
-export function mapOs(os: si.Systeminformation.OsData): InventorySection['os'] {
+export function mapOs(os: Systeminformation.OsData): InventorySection['os'] {
   return defined({
     platform: os.platform || process.platform,
     name: known(os.distro),
@@ -28,11 +28,11 @@ export function mapOs(os: si.Systeminformation.OsData): InventorySection['os'] {
   });
 }
 
-export function mapHardware(system: si.Systeminformation.SystemData): InventorySection['hardware'] {
+export function mapHardware(system: Systeminformation.SystemData): InventorySection['hardware'] {
   return defined({ manufacturer: known(system.manufacturer), model: known(system.model), serial: known(system.serial), virtual: system.virtual });
 }
 
-export function mapCpu(cpu: si.Systeminformation.CpuData): InventorySection['cpu'] {
+export function mapCpu(cpu: Systeminformation.CpuData): InventorySection['cpu'] {
   const model = [known(cpu.manufacturer), known(cpu.brand)].filter(Boolean).join(' ') || undefined;
   return defined({
     model,
@@ -43,7 +43,7 @@ export function mapCpu(cpu: si.Systeminformation.CpuData): InventorySection['cpu
 }
 
 /** diskLayout reads the physical disks; where it finds none (virtio disks have no model) the block devices stand in. */
-export function mapDisks(layout: si.Systeminformation.DiskLayoutData[], blocks: si.Systeminformation.BlockDevicesData[]): InventorySection['disks'] {
+export function mapDisks(layout: Systeminformation.DiskLayoutData[], blocks: Systeminformation.BlockDevicesData[]): InventorySection['disks'] {
   if (layout.length) {
     return layout.map((d) =>
       defined({ device: known(d.device), model: known(d.name), serial: known(d.serialNum), sizeBytes: d.size > 0 ? d.size : undefined, type: known(d.type), interface: known(d.interfaceType) }),
