@@ -1,7 +1,7 @@
 /**
  * Footprint benchmark: runs the real agent, enrolled with a real collector, at a short interval
  * and prints one JSON summary of its steady RSS and CPU milliseconds per cycle against the
- * targets in shared/DESIGN.md (progress goes to stderr). Linux only: it reads /proc.
+ * targets in the README (progress goes to stderr). Linux only: it reads /proc.
  *
  *   node scripts/dist/footprint.js
  *   node scripts/dist/footprint.js --interval 2s --duration 120s --node-flags ""

@@ -33,7 +33,7 @@ export function parseFootprintOptions(argv: readonly string[], defaultNodeFlags:
     .name('footprint')
     .description(
       'Runs a real enrolled agent against a real collector at a short interval, samples its RSS and CPU time ' +
-        'from /proc every cycle, and prints a JSON summary against the targets in shared/DESIGN.md (Linux only).',
+        'from /proc every cycle, and prints a JSON summary against the targets in the README (Linux only).',
     )
     .addOption(durationOption('--interval <duration>', "the agent's frame interval (its --interval)", '2s', 100))
     .addOption(durationOption('--duration <duration>', 'measurement period after the warm-up', '60s', 1000))

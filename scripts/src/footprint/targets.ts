@@ -1,5 +1,5 @@
 /**
- * The agent's footprint targets, as stated in shared/DESIGN.md ("Targets"). The benchmark reports
+ * The agent's footprint targets, as stated in the README ("Targets"). The benchmark reports
  * against them; it never fails because of them (no timed assertions anywhere).
  */
 export const FOOTPRINT_TARGETS = {
