@@ -1,5 +1,5 @@
-import { parseDuration } from '@vigil/shared';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
+import { durationOption } from '../duration-option.js';
 
 export interface FootprintOptions {
   intervalMs: number;
@@ -10,23 +10,6 @@ export interface FootprintOptions {
   jsonOnly: boolean;
 }
 
-function duration(label: string, minMs: number): (value: string) => number {
-  return (value) => {
-    let ms: number;
-    try {
-      ms = parseDuration(value);
-    } catch (err) {
-      throw new InvalidArgumentError((err as Error).message);
-    }
-    if (ms < minMs) throw new InvalidArgumentError(`${label} must be at least ${minMs}ms`);
-    return ms;
-  };
-}
-
-function durationOption(flags: string, description: string, defaultText: string, minMs: number): Option {
-  const name = flags.split(' ')[0]!;
-  return new Option(flags, description).argParser(duration(name, minMs)).default(parseDuration(defaultText), defaultText);
-}
 
 export function parseFootprintOptions(argv: readonly string[], defaultNodeFlags: readonly string[]): FootprintOptions {
   const program = new Command()

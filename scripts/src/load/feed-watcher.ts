@@ -2,6 +2,7 @@ import { AlertFeedMessageSchema, describeZodError, type AlertFeedMessage } from 
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { RunStats } from './run-stats.js';
+import { closeSocket } from './close-socket.js';
 
 /**
  * Subscribes to the live alert feed and times each deliberate breach: from sending the breaching
@@ -72,20 +73,9 @@ export class FeedWatcher {
   }
 
   close(timeoutMs: number): Promise<void> {
-    const socket = this.socket;
-    if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        socket.terminate();
-        resolve();
-      }, timeoutMs);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      socket.close(1000, 'load simulation finished');
-    });
+    return closeSocket(this.socket, timeoutMs, 'load simulation finished');
   }
+
 
   private onEvent(message: Exclude<AlertFeedMessage, { type: 'snapshot' }>): void {
     const { alert } = message;

@@ -1,7 +1,7 @@
-import { parseDuration } from '@vigil/shared';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { durationOption } from '../duration-option.js';
 
 export interface LoadOptions {
   /** Collector base URL; null when the simulator starts its own collector. */
@@ -31,24 +31,6 @@ function positiveInt(label: string, max: number): (value: string) => number {
   };
 }
 
-function duration(label: string, minMs: number): (value: string) => number {
-  return (value) => {
-    let ms: number;
-    try {
-      ms = parseDuration(value);
-    } catch (err) {
-      throw new InvalidArgumentError((err as Error).message);
-    }
-    if (ms < minMs) throw new InvalidArgumentError(`${label} must be at least ${minMs}ms`);
-    return ms;
-  };
-}
-
-/** A duration flag whose help shows the default as written ("1s"), not in milliseconds. */
-function durationOption(flags: string, description: string, defaultText: string, minMs: number): Option {
-  const name = flags.split(' ')[0]!;
-  return new Option(flags, description).argParser(duration(name, minMs)).default(parseDuration(defaultText), defaultText);
-}
 
 interface RawOptions {
   server?: string;

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { RunStats } from './run-stats.js';
 import type { SampleProfile } from './sample-profile.js';
+import { closeSocket } from './close-socket.js';
 
 export interface SimIdentity {
   agentId: string;
@@ -126,23 +127,10 @@ export class SimAgent {
     return n;
   }
 
-  /** Closes normally, or terminates if the server does not answer the close in time. */
   close(timeoutMs: number): Promise<void> {
-    const socket = this.socket;
-    if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        socket.terminate();
-        resolve();
-      }, timeoutMs);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (socket.readyState === WebSocket.OPEN) socket.close(1000, 'load simulation finished');
-      else socket.terminate();
-    });
+    return closeSocket(this.socket, timeoutMs, 'load simulation finished');
   }
+
 
   private parse(data: WebSocket.RawData, isBinary: boolean): CollectorMessage | null {
     if (isBinary) {
