@@ -1,4 +1,4 @@
-import type { Agent, AgentDetail } from '@vigil/shared';
+import { CloseCode, type Agent, type AgentDetail } from '@vigil/shared';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
@@ -48,6 +48,16 @@ export async function agentRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const { id } = parseOr400(IdParams, request.params, 'params');
     const detail: AgentDetail = { ...toApi(requireAgent(id)), ...ctx.store.agents.getLatestReport(id) };
     return detail;
+  });
+
+  // Revocation takes effect at once: the live connection closes and the identity is refused.
+  app.delete('/api/v1/agents/:id', async (request, reply) => {
+    const { id } = parseOr400(IdParams, request.params, 'params');
+    const row = requireAgent(id);
+    if (!ctx.store.agents.revoke(id, ctx.now())) throw new ApiError(409, 'conflict', `agent ${id} is already revoked`);
+    ctx.registry.get(id)?.close(CloseCode.revoked, 'agent revoked');
+    request.log.info({ agentId: id, tenant: row.tenantId, by: request.caller?.name }, 'agent revoked');
+    return reply.status(204).send();
   });
 
   app.get('/api/v1/agents/:id/telemetry', async (request) => {

@@ -1,5 +1,6 @@
 import { EnrollRequestSchema, EnrollmentTokenInputSchema, publicKeyFromBase64, type EnrollResponse } from '@vigil/shared';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { createEnrollmentToken } from '../auth/enrollment-tokens.js';
 import { hashSecret } from '../auth/secrets.js';
@@ -23,6 +24,13 @@ export async function enrollmentRoutes(app: FastifyInstance, ctx: AppContext): P
   });
 
   app.get('/api/v1/enrollment-tokens', async () => ({ enrollmentTokens: ctx.store.tokens.listEnrollmentTokens() }));
+
+  app.delete('/api/v1/enrollment-tokens/:id', async (request, reply) => {
+    const { id } = parseOr400(z.object({ id: z.string().min(1) }), request.params, 'params');
+    if (!ctx.store.tokens.revokeEnrollmentToken(id, ctx.now())) throw ApiError.notFound('active enrollment token', id);
+    request.log.info({ tokenId: id, by: request.caller?.name }, 'enrollment token revoked');
+    return reply.status(204).send();
+  });
 
   // The one public write: an agent trades an enrollment token for an identity bound to its key.
   app.post('/api/v1/agents/enroll', { config: { public: true } }, async (request, reply) => {

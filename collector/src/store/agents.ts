@@ -84,6 +84,11 @@ export class AgentStore {
     this.db.prepare('UPDATE agents SET last_seen_at = ? WHERE id = ?').run(at, id);
   }
 
+  /** Returns false when the agent does not exist or was revoked already. */
+  revoke(id: string, at: number): boolean {
+    return this.db.prepare('UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes > 0;
+  }
+
   updateVersion(id: string, agentVersion: string): void {
     this.db.prepare('UPDATE agents SET agent_version = ? WHERE id = ?').run(agentVersion, id);
   }

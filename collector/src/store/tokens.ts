@@ -46,6 +46,11 @@ export class TokenStore {
       .run(row.id, row.tokenHash, row.tenantId, row.siteId, JSON.stringify(row.tags), row.expiresAt, row.maxUses, row.createdAt);
   }
 
+  /** Returns false when the token does not exist or was revoked already. */
+  revokeEnrollmentToken(id: string, at: number): boolean {
+    return this.db.prepare('UPDATE enrollment_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes > 0;
+  }
+
   listEnrollmentTokens(): EnrollmentTokenRow[] {
     const rows = this.db.prepare(`${ENROLLMENT_SELECT} ORDER BY created_at DESC`).all() as RawEnrollmentRow[];
     return rows.map(toEnrollmentRow);
