@@ -65,7 +65,7 @@ export class AgentGateway {
         const result = this.authenticate(message, nonce);
         if (!result.ok) return refuse(result.code, result.reason, result.metric);
         connection = new AgentConnection(result.agent, socket, this.now());
-        this.admit(connection, message.agentVersion);
+        this.admit(connection, result.lastSeq, result.agentVersion, message.agentVersion);
         return;
       }
       connection.lastHeardAt = this.now();
@@ -87,7 +87,7 @@ export class AgentGateway {
   }
 
   private authenticate(hello: Extract<AgentMessage, { type: 'hello' }>, nonce: string):
-    | { ok: true; agent: AgentConnection['agent'] }
+    | { ok: true; agent: AgentConnection['agent']; lastSeq: number; agentVersion: string }
     | { ok: false; code: number; reason: string; metric: string } {
     if (!SUPPORTED_PROTOCOL_VERSIONS.includes(hello.protocolVersion)) {
       return {
@@ -104,18 +104,20 @@ export class AgentGateway {
     return {
       ok: true,
       agent: { agentId: row.id, tenantId: row.tenantId, siteId: row.siteId, tags: row.tags, os: row.os.platform, hostname: row.hostname },
+      lastSeq: row.lastSeq,
+      agentVersion: row.agentVersion,
     };
   }
 
-  private admit(connection: AgentConnection, agentVersion: string): void {
+  /** `storedSeq` and `storedVersion` come from the row authenticate() already read. */
+  private admit(connection: AgentConnection, storedSeq: number, storedVersion: string, agentVersion: string): void {
     const previous = this.registry.add(connection);
     previous?.close(CloseCode.replaced, 'replaced by a newer connection of the same agent');
     this.metrics.agentsConnected.set(this.registry.size);
-    const row = this.store.agents.get(connection.agentId);
-    if (row && row.agentVersion !== agentVersion) this.store.agents.updateVersion(row.id, agentVersion);
+    if (storedVersion !== agentVersion) this.store.agents.updateVersion(connection.agentId, agentVersion);
     this.store.agents.touch(connection.agentId, this.now());
     connection.send({
-      type: 'welcome', agentId: connection.agentId, lastSeq: row?.lastSeq ?? 0, serverTime: this.now(),
+      type: 'welcome', agentId: connection.agentId, lastSeq: storedSeq, serverTime: this.now(),
       heartbeatSec: this.options.heartbeatSec,
     });
     this.log.info({ agentId: connection.agentId, tenant: connection.agent.tenantId, agentVersion }, 'agent connected');

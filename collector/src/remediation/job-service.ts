@@ -51,7 +51,9 @@ export class JobService {
   }
 
   private dispatch(jobId: string, runs: readonly JobRun[]): void {
-    const job = this.store.jobs.get(jobId);
+    // The record alone: loading every run here would make each agent connecting to a bulk job
+    // read the whole job, quadratic in the number of agents.
+    const job = this.store.jobs.getRecord(jobId);
     const script = job && this.store.scripts.get(job.scriptId);
     if (!job || !script) return;
     const sent: string[] = [];

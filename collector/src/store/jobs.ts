@@ -50,6 +50,12 @@ export class JobStore {
     })();
   }
 
+  /** The job without its runs: what dispatching needs, and cheap however many agents it targets. */
+  getRecord(id: string): JobRecord | undefined {
+    const raw = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as RawJob | undefined;
+    return raw ? toJob(raw) : undefined;
+  }
+
   get(id: string): Job | undefined {
     const raw = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as RawJob | undefined;
     return raw ? { ...toJob(raw), runs: this.runsOf(id) } : undefined;
