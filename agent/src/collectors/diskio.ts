@@ -1,8 +1,7 @@
 import { readFile, readdir, access } from 'node:fs/promises';
 import { si } from '../os/systeminformation.js';
-import type { Sample } from '@vigil/shared';
 import { parseDiskstats, type DiskCounters } from './diskstats.js';
-import { RateTracker } from './rate.js';
+import { ThroughputRates } from './throughput.js';
 import type { CollectorOutput, MetricCollector } from './types.js';
 
 /**
@@ -46,8 +45,7 @@ export class DiskIoCollector implements MetricCollector {
   readonly name = 'diskio';
   readonly timeoutMs = 5_000;
   readonly needsPriorReading = true;
-  private readonly reads = new RateTracker();
-  private readonly writes = new RateTracker();
+  private readonly rates = new ThroughputRates({ first: 'disk.read_bps', second: 'disk.write_bps', label: 'device' });
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -56,20 +54,6 @@ export class DiskIoCollector implements MetricCollector {
     if (counters === null) return { samples: [], status: 'unknown', reason: `disk throughput is not available on ${process.platform}` };
     if (counters.length === 0) return { samples: [], status: 'unknown', reason: 'no physical disks found' };
 
-    const at = this.now();
-    const wasPrimed = this.reads.primed;
-    const readRates = this.reads.update(at, new Map(counters.map((c) => [c.device, c.readBytes])));
-    const writeRates = this.writes.update(at, new Map(counters.map((c) => [c.device, c.writeBytes])));
-    if (!wasPrimed) return { samples: [], status: 'unknown', reason: 'first reading: throughput needs a previous reading' };
-
-    const samples: Sample[] = [];
-    for (const { device } of counters) {
-      const read = readRates.get(device);
-      const write = writeRates.get(device);
-      if (read !== undefined) samples.push({ metric: 'disk.read_bps', value: Math.round(read), labels: { device } });
-      if (write !== undefined) samples.push({ metric: 'disk.write_bps', value: Math.round(write), labels: { device } });
-    }
-    if (samples.length === 0) return { samples, status: 'unknown', reason: 'counters reset since the previous reading' };
-    return { samples };
+    return this.rates.output(this.now(), counters.map((c) => ({ label: c.device, first: c.readBytes, second: c.writeBytes })));
   }
 }

@@ -1,7 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { si } from '../os/systeminformation.js';
-import type { Sample } from '@vigil/shared';
-import { RateTracker } from './rate.js';
+import { ThroughputRates } from './throughput.js';
 import type { CollectorOutput, MetricCollector } from './types.js';
 
 /**
@@ -27,8 +26,7 @@ export class NetworkCollector implements MetricCollector {
   readonly name = 'network';
   readonly timeoutMs = 5_000;
   readonly needsPriorReading = true;
-  private readonly rx = new RateTracker();
-  private readonly tx = new RateTracker();
+  private readonly rates = new ThroughputRates({ first: 'net.rx_bps', second: 'net.tx_bps', label: 'iface' });
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -39,20 +37,6 @@ export class NetworkCollector implements MetricCollector {
     );
     if (stats.length === 0) return { samples: [], status: 'unknown', reason: 'no network interfaces besides loopback' };
 
-    const at = this.now();
-    const wasPrimed = this.rx.primed;
-    const rxRates = this.rx.update(at, new Map(stats.map((s) => [s.iface, s.rx_bytes])));
-    const txRates = this.tx.update(at, new Map(stats.map((s) => [s.iface, s.tx_bytes])));
-    if (!wasPrimed) return { samples: [], status: 'unknown', reason: 'first reading: throughput needs a previous reading' };
-
-    const samples: Sample[] = [];
-    for (const { iface } of stats) {
-      const rx = rxRates.get(iface);
-      const tx = txRates.get(iface);
-      if (rx !== undefined) samples.push({ metric: 'net.rx_bps', value: Math.round(rx), labels: { iface } });
-      if (tx !== undefined) samples.push({ metric: 'net.tx_bps', value: Math.round(tx), labels: { iface } });
-    }
-    if (samples.length === 0) return { samples, status: 'unknown', reason: 'counters reset since the previous reading' };
-    return { samples };
+    return this.rates.output(this.now(), stats.map((s) => ({ label: s.iface, first: s.rx_bytes, second: s.tx_bytes })));
   }
 }
