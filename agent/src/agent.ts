@@ -53,6 +53,7 @@ export class Agent {
       agentId: enrollment.agentId,
       privateKeyPem,
       agentVersion: AGENT_VERSION,
+      intervalMs: options.intervalMs,
       queue: options.queue ?? new MemoryFrameQueue(),
       seq,
       logger: this.logger,

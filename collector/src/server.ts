@@ -38,6 +38,8 @@ export interface CollectorOptions {
   handshakeTimeoutMs?: number;
   logger?: Logger;
   now?: () => number;
+  /** PEM certificate chain and private key: serve HTTPS and WSS instead of plain HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface RunningCollector {
@@ -79,6 +81,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     // Per-request lines would drown the event log at fleet scale; routes log what they change.
     logController: new Fastify.LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_MESSAGE_BYTES,
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   });
   installErrorHandling(app);
   installAuthentication(app, store);
@@ -91,7 +94,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
 
   let closed = false;
   return {

@@ -13,6 +13,7 @@ import type { StatusPatch } from '../state/status-file.js';
 import { ConnectAttemptError, FatalCloseError, StoppedError, describeClose } from './errors.js';
 import type { FrameQueue } from './frame-queue.js';
 import { JobOutbox, type JobMessage } from './job-outbox.js';
+import type { ServerTrust } from './server-trust.js';
 import { SocketSession } from './socket-session.js';
 import { agentSocketUrl } from './url.js';
 import type { DeliveryTracker } from './delivery-tracker.js';
@@ -27,6 +28,9 @@ export interface AgentConnectionOptions {
   agentId: string;
   privateKeyPem: string;
   agentVersion: string;
+  /** The frame interval, announced to the collector for offline detection. */
+  intervalMs?: number;
+  trust?: ServerTrust;
   queue: FrameQueue;
   seq: SeqSource;
   logger: Logger;
@@ -144,6 +148,8 @@ export class AgentConnection {
       agentId: this.options.agentId,
       privateKeyPem: this.options.privateKeyPem,
       agentVersion: this.options.agentVersion,
+      ...(this.options.intervalMs ? { intervalMs: this.options.intervalMs } : {}),
+      ...(this.options.trust ? { trust: this.options.trust } : {}),
       handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
       silentHeartbeats: this.options.silentHeartbeats ?? 3,
       ...(this.options.heartbeatMs !== undefined ? { heartbeatMs: this.options.heartbeatMs } : {}),

@@ -11,12 +11,17 @@ import {
   type WelcomeMessage,
 } from '@vigil/shared';
 import type { Logger } from '../log.js';
+import type { ServerTrust } from './server-trust.js';
 
 export interface SessionOptions {
   url: string;
   agentId: string;
   privateKeyPem: string;
   agentVersion: string;
+  /** The frame interval, announced in the hello so the collector knows when this agent is overdue. */
+  intervalMs?: number;
+  /** How to authenticate a wss:// collector (see ServerTrust). */
+  trust?: ServerTrust;
   /** Bound on both the HTTP upgrade and the challenge → hello → welcome exchange. */
   handshakeTimeoutMs: number;
   /** The connection counts as dead after this many heartbeat periods without a word from the collector. */
@@ -142,6 +147,7 @@ export class SocketSession {
           agentVersion: this.options.agentVersion,
           nonce: message.nonce,
           signature: signChallenge(this.options.privateKeyPem, this.options.agentId, message.nonce),
+          ...(this.options.intervalMs ? { intervalSec: this.options.intervalMs / 1000 } : {}),
         });
         return;
       case 'awaiting-welcome':

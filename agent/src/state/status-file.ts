@@ -35,6 +35,8 @@ export class StatusFile {
       lastAckedSeq: null,
       unacked: 0,
       dropped: 0,
+      spoolBytes: 0,
+      spoolMaxBytes: 0,
       pendingResults: 0,
       lastError: null,
     };

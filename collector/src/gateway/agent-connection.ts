@@ -17,6 +17,8 @@ export class AgentConnection {
     readonly agent: EvaluatedAgent,
     private readonly socket: WebSocket,
     now: number,
+    /** The agent's frame interval as announced in its hello, if it did. */
+    readonly intervalMs: number | null = null,
   ) {
     this.lastHeardAt = now;
   }

@@ -64,7 +64,7 @@ export class AgentGateway {
         clearTimeout(handshakeTimer);
         const result = this.authenticate(message, nonce);
         if (!result.ok) return refuse(result.code, result.reason, result.metric);
-        connection = new AgentConnection(result.agent, socket, this.now());
+        connection = new AgentConnection(result.agent, socket, this.now(), message.intervalSec ? Math.round(message.intervalSec * 1000) : null);
         this.admit(connection, result.lastSeq, result.agentVersion, message.agentVersion);
         return;
       }

@@ -14,6 +14,20 @@ export const AgentEnrollmentFileSchema = z.object({
   tags: z.array(z.string()),
   /** ISO 8601. */
   enrolledAt: z.string(),
+  /**
+   * How the agent authenticates the collector over https/wss, fixed at enrollment: a CA bundle
+   * (PEM, kept in the state dir as ca.pem) and/or a pinned SHA-256 fingerprint of the collector's
+   * certificate. Without either, the system's trusted CAs apply.
+   */
+  tls: z
+    .object({
+      caFile: z.string().optional(),
+      /** Uppercase hex pairs separated by colons, as `openssl x509 -fingerprint -sha256` prints. */
+      fingerprint256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/).optional(),
+    })
+    .optional(),
+  /** Plain http/ws was allowed explicitly at enrollment (loopback demos and tests); warned on every connect. */
+  allowPlaintext: z.boolean().optional(),
 });
 export type AgentEnrollmentFile = z.infer<typeof AgentEnrollmentFileSchema>;
 
@@ -35,9 +49,12 @@ export const AgentRuntimeStatusSchema = z.object({
   /** Highest seq handed to a frame, and highest seq the collector acknowledged. */
   lastSeq: z.number().int().nonnegative(),
   lastAckedSeq: z.number().int().nonnegative().nullable(),
-  /** Frames held for (re)sending, and frames dropped because the buffer was full. */
+  /** Frames held for (re)sending (the spool depth), and frames dropped because the spool was full. */
   unacked: z.number().int().nonnegative(),
   dropped: z.number().int().nonnegative(),
+  /** Bytes the spool holds on disk, and its cap (0 for an in-memory queue). */
+  spoolBytes: z.number().int().nonnegative().default(0),
+  spoolMaxBytes: z.number().int().nonnegative().default(0),
   /** Finished script results waiting for a connection. */
   pendingResults: z.number().int().nonnegative(),
   lastError: z.string().nullable(),

@@ -24,8 +24,12 @@ export const CloseCode = {
   replaced: 4409,
   /** The hello spoke a protocol version this collector does not. */
   unsupportedProtocol: 4426,
+  /** The agent sent more messages or bytes than its connection may; it reconnects after backoff. */
+  rateLimited: 4429,
   /** Standard code for a message over the size limit (set by the WebSocket layer). */
   tooBig: 1009,
+  /** Standard "try again later": the collector is admitting other agents; reconnect after backoff. */
+  tryAgainLater: 1013,
 } as const;
 
 /** Close codes after which reconnecting cannot help (the agent stops and says why). */

@@ -33,6 +33,8 @@ export const HelloSchema = z.object({
   /** Echo of the challenge nonce, signed with the agent's Ed25519 key (see identity.ts). */
   nonce: z.string().min(16).max(128),
   signature: z.string().min(1).max(512),
+  /** How often this agent sends a frame; the collector presumes it offline after a few missed intervals. */
+  intervalSec: z.number().positive().max(86_400).optional(),
 });
 
 export const FrameSchema = z.object({
