@@ -38,6 +38,10 @@ export interface CollectorOptions {
   handshakeTimeoutMs?: number;
   logger?: Logger;
   now?: () => number;
+  /** An agent unheard of for this long is offline (default: three of its announced frame intervals). */
+  offlineAfterMs?: number;
+  /** Agent connections that may be mid-handshake at once; more are asked to retry later (1013). */
+  maxPendingHandshakes?: number;
   /** PEM certificate chain and private key: serve HTTPS and WSS instead of plain HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
 }
@@ -73,6 +77,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const ingest = new IngestQueue(store, alerts, metrics, log, now);
   const gateway = new AgentGateway(store, registry, ingest, jobs, metrics, log, now, {
     heartbeatSec: options.heartbeatSec ?? 30, handshakeTimeoutMs: options.handshakeTimeoutMs,
+    ...(options.maxPendingHandshakes !== undefined ? { maxPendingHandshakes: options.maxPendingHandshakes } : {}),
   });
   const context: AppContext = { store, alerts, alertEvents, jobs, registry, gateway, metrics, log, now };
 

@@ -12,6 +12,12 @@ function portNumber(value: string): number {
   return port;
 }
 
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
 const program = new Command()
   .name('vigil-collector')
   .description('The Vigil collector: agent gateway, telemetry store, alert engine, remediation and API in one process.');
@@ -24,11 +30,15 @@ program
   .option('--data <dir>', 'data directory for the SQLite database and admin token (env VIGIL_DATA)', process.env.VIGIL_DATA ?? './data')
   .option('--heartbeat <duration>', 'heartbeat interval agents are told to keep', '30s')
   .option('--handshake-timeout <duration>', 'time a new agent connection has to authenticate', '10s')
-  .action(async (opts: { port: number; host: string; data: string; heartbeat: string; handshakeTimeout: string }) => {
+  .option('--offline-after <duration>', 'mark an agent offline when unheard of this long (default: three of its frame intervals)')
+  .option('--max-handshakes <n>', 'agent connections allowed mid-handshake at once; more are told to retry later', positiveInt)
+  .action(async (opts: { port: number; host: string; data: string; heartbeat: string; handshakeTimeout: string; offlineAfter?: string; maxHandshakes?: number }) => {
     const collector = await startCollector({
       dataDir: opts.data, host: opts.host, port: opts.port,
       heartbeatSec: Math.max(1, Math.round(parseDuration(opts.heartbeat) / 1000)),
       handshakeTimeoutMs: parseDuration(opts.handshakeTimeout),
+      ...(opts.offlineAfter ? { offlineAfterMs: parseDuration(opts.offlineAfter) } : {}),
+      ...(opts.maxHandshakes ? { maxPendingHandshakes: opts.maxHandshakes } : {}),
     });
     // One plain line for people and scripts: where the collector is.
     process.stdout.write(`vigil-collector listening on ${collector.url}\n`);

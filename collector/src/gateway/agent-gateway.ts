@@ -16,6 +16,8 @@ import { parseAgentMessage } from './parse-agent-message.js';
 export interface GatewayOptions {
   heartbeatSec: number;
   handshakeTimeoutMs?: number;
+  /** Connections that may be between accept and welcome at once (reconnect storms). */
+  maxPendingHandshakes?: number;
 }
 
 /**
