@@ -3,6 +3,7 @@ import type { AlertEvents } from './alerts/alert-events.js';
 import type { AlertService } from './alerts/alert-service.js';
 import type { AgentGateway } from './gateway/agent-gateway.js';
 import type { ConnectionRegistry } from './gateway/connection-registry.js';
+import type { LivenessMonitor } from './liveness/index.js';
 import type { CollectorMetrics } from './metrics/collector-metrics.js';
 import type { JobService } from './remediation/job-service.js';
 import type { Store } from './store/index.js';
@@ -15,6 +16,7 @@ export interface AppContext {
   jobs: JobService;
   registry: ConnectionRegistry;
   gateway: AgentGateway;
+  liveness: LivenessMonitor;
   metrics: CollectorMetrics;
   log: Logger;
   now: () => number;

@@ -24,6 +24,7 @@ import { ConnectionRegistry } from './gateway/connection-registry.js';
 import { installAuthentication } from './http/authenticate.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
+import { DEFAULT_LIVENESS_CONFIG, LivenessMonitor } from './liveness/index.js';
 import { CollectorMetrics } from './metrics/collector-metrics.js';
 import { JobService } from './remediation/job-service.js';
 import { Store } from './store/index.js';
@@ -40,6 +41,10 @@ export interface CollectorOptions {
   now?: () => number;
   /** An agent unheard of for this long is offline (default: three of its announced frame intervals). */
   offlineAfterMs?: number;
+  /** After a start, how long agents known from before have to reconnect before they can be offline (default 2 min). */
+  restartGraceMs?: number;
+  /** How often liveness looks for agents past their offline threshold (default 1 s). */
+  livenessSweepMs?: number;
   /** Agent connections that may be mid-handshake at once; more are asked to retry later (1013). */
   maxPendingHandshakes?: number;
   /** PEM certificate chain and private key: serve HTTPS and WSS instead of plain HTTP. */
@@ -75,11 +80,17 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const jobs = new JobService(store, registry, log, now);
   alertEvents.subscribe((event) => jobs.onAlertEvent(event, (ruleId) => alerts.getRule(ruleId)?.runbookId));
   const ingest = new IngestQueue(store, alerts, metrics, log, now);
+  const heartbeatSec = options.heartbeatSec ?? 30;
   const gateway = new AgentGateway(store, registry, ingest, jobs, metrics, log, now, {
-    heartbeatSec: options.heartbeatSec ?? 30, handshakeTimeoutMs: options.handshakeTimeoutMs,
+    heartbeatSec, handshakeTimeoutMs: options.handshakeTimeoutMs,
     ...(options.maxPendingHandshakes !== undefined ? { maxPendingHandshakes: options.maxPendingHandshakes } : {}),
   });
-  const context: AppContext = { store, alerts, alertEvents, jobs, registry, gateway, metrics, log, now };
+  const liveness = new LivenessMonitor({ store, registry, alerts, metrics, log, now }, {
+    ...DEFAULT_LIVENESS_CONFIG, heartbeatMs: heartbeatSec * 1000,
+    ...(options.offlineAfterMs !== undefined ? { offlineAfterMs: options.offlineAfterMs } : {}),
+    ...(options.restartGraceMs !== undefined ? { restartGraceMs: options.restartGraceMs } : {}),
+  }, options.livenessSweepMs);
+  const context: AppContext = { store, alerts, alertEvents, jobs, registry, gateway, liveness, metrics, log, now };
 
   const app: FastifyInstance = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -107,6 +118,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     async close() {
       if (closed) return;
       closed = true;
+      // Stopped first: shutting the connections down is not the agents going away.
+      liveness.stop();
       gateway.closeAll();
       await app.close();
       ingest.drain();

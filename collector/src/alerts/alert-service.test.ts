@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RuleInput, Sample } from '@vigil/shared';
+import { OFFLINE_RULE_ID } from '../rules/index.js';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
 import { AlertEvents, type AlertEvent } from './alert-events.js';
 import { AlertService, type EvaluatedAgent } from './alert-service.js';
@@ -87,8 +88,9 @@ describe('AlertService (rule engine + store + events)', () => {
     service.evaluate([{ agent, samples: [disk(99)] }], 20);
     expect(seen).toHaveLength(2);
     service.deleteRule(rule.id, 30);
-    expect(service.listRules()).toEqual([]);
-    expect(temp.store.rules.list()).toEqual([]);
+    // The built-in offline rule is all that is left.
+    expect(service.listRules().map((r) => r.id)).toEqual([OFFLINE_RULE_ID]);
+    expect(temp.store.rules.list().map((r) => r.id)).toEqual([OFFLINE_RULE_ID]);
   });
 
   it('refuses a rule naming a runbook that does not exist', () => {

@@ -1,13 +1,14 @@
 import { RuleSchema, describeZodError, type Rule, type RuleInput, type RulePatch, type Sample } from '@vigil/shared';
 import type { Logger } from 'pino';
 import {
-  evaluateSamples, forgetRule, indexRules, markResolved, restoreOpenSeries,
+  AGENT_ONLINE_METRIC, computedRuleProblem, evaluateSamples, forgetRule, indexRules, isComputedMetric, markResolved, restoreOpenSeries,
   type AgentContext, type EngineState, type RuleIndex, type Transition,
 } from '../rules/index.js';
 import { ApiError } from '../http/api-error.js';
 import type { AlertRecord, Store } from '../store/index.js';
 import { newId } from '../store/ids.js';
 import type { AlertEvent, AlertEvents } from './alert-events.js';
+import { AgentSuppression } from './suppression.js';
 import { toPublicAlert } from './to-public.js';
 
 export interface EvaluatedAgent extends AgentContext { hostname: string }
@@ -19,7 +20,10 @@ export interface EvaluationInput { agent: EvaluatedAgent; samples: readonly Samp
  */
 export class AlertService {
   private readonly engine: EngineState = new Map();
+  /** Rules on what agents report; rules on computed metrics are in presenceIndex instead. */
   private index: RuleIndex = indexRules([]);
+  private presenceIndex: RuleIndex = indexRules([]);
+  private readonly suppression: AgentSuppression;
   private readonly rules = new Map<string, Rule>();
   /** seriesKey → id of its unresolved alert. */
   private readonly openBySeries = new Map<string, string>();
@@ -29,12 +33,15 @@ export class AlertService {
     private readonly events: AlertEvents,
     private readonly log: Logger,
   ) {
+    this.suppression = new AgentSuppression(store);
     for (const rule of store.rules.list()) this.rules.set(rule.id, rule);
     this.reindex();
-    for (const alert of store.alerts.listUnresolved()) {
+    const unresolved = store.alerts.listUnresolved();
+    for (const alert of unresolved) {
       this.openBySeries.set(alert.seriesKey, alert.id);
       restoreOpenSeries(this.engine, alert.seriesKey, alert.value);
     }
+    this.suppression.restore(unresolved);
   }
 
   get ruleCount(): number {
@@ -52,22 +59,32 @@ export class AlertService {
   /** Evaluates freshly stored frames; alert writes commit together, then go to the feed. */
   evaluate(inputs: readonly EvaluationInput[], now: number): void {
     if (this.index.size === 0) return;
-    const published: AlertEvent[] = [];
     const transitions: Array<{ agent: EvaluatedAgent; transition: Transition }> = [];
     for (const { agent, samples } of inputs) {
       for (const transition of evaluateSamples(this.engine, this.index, agent, samples, now)) transitions.push({ agent, transition });
     }
+    this.commit(transitions);
+  }
+
+  /**
+   * The agent came online (1) or went offline (0): one computed `agent.online` sample through the
+   * same engine, so the offline alert opens and resolves like any other.
+   */
+  evaluatePresence(agent: EvaluatedAgent, online: boolean, now: number): void {
+    const sample: Sample = { metric: AGENT_ONLINE_METRIC, value: online ? 1 : 0, labels: {} };
+    this.commit(evaluateSamples(this.engine, this.presenceIndex, agent, [sample], now).map((transition) => ({ agent, transition })));
+  }
+
+  private commit(transitions: ReadonlyArray<{ agent: EvaluatedAgent; transition: Transition }>): void {
     if (transitions.length === 0) return;
+    const published: AlertEvent[] = [];
     this.store.alerts.transaction(() => {
-      for (const { agent, transition } of transitions) {
-        const event = this.apply(agent, transition);
-        if (event) published.push(event);
-      }
+      for (const { agent, transition } of transitions) this.apply(agent, transition, published);
     });
     for (const event of published) this.events.publish(event);
   }
 
-  private apply(agent: EvaluatedAgent, t: Transition): AlertEvent | null {
+  private apply(agent: EvaluatedAgent, t: Transition, published: AlertEvent[]): void {
     const openId = this.openBySeries.get(t.key);
     if (t.kind === 'open' && !openId) {
       const record: AlertRecord = {
@@ -75,23 +92,44 @@ export class AlertService {
         hostname: agent.hostname, tenantId: agent.tenantId, siteId: agent.siteId, metric: t.rule.metric, labels: t.labels,
         op: t.rule.op, threshold: t.rule.threshold, priority: t.rule.priority, state: 'open', openValue: t.value, value: t.value,
         openedAt: t.at, updatedAt: t.at, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, comment: null,
+        suppressedBy: this.suppression.suppressorFor(agent.agentId, t.rule.metric),
       };
       this.store.alerts.insert(record);
       this.openBySeries.set(t.key, record.id);
-      this.log.info({ alertId: record.id, agentId: agent.agentId, tenant: agent.tenantId, ruleId: t.rule.id, value: t.value }, 'alert opened');
-      return { type: 'alert.opened', alert: toPublicAlert(record) };
+      this.log.info({ alertId: record.id, agentId: agent.agentId, tenant: agent.tenantId, ruleId: t.rule.id, value: t.value, suppressedBy: record.suppressedBy }, 'alert opened');
+      published.push({ type: 'alert.opened', alert: toPublicAlert(record) });
+      this.publishSuppressionChange(this.suppression.opened(record, t.at), published, { agentId: agent.agentId, by: record.id });
+      return;
     }
-    if (!openId) return null;
+    if (!openId) return;
     if (t.kind === 'resolve') {
+      if (this.suppression.suppressorFor(agent.agentId, t.rule.metric)) {
+        // What a suppressed alert hears cannot be trusted to clear it; the series stays open and
+        // the first sample after the agent is back decides.
+        restoreOpenSeries(this.engine, t.key, t.value);
+        this.store.alerts.updateValue(openId, t.value, t.at);
+        return;
+      }
       this.openBySeries.delete(t.key);
-      if (!this.store.alerts.resolve(openId, t.value, t.at, 'auto')) return null;
+      if (!this.store.alerts.resolve(openId, t.value, t.at, 'auto')) return;
       this.log.info({ alertId: openId, agentId: agent.agentId, tenant: agent.tenantId, value: t.value }, 'alert resolved');
       const record = this.store.alerts.get(openId);
-      return record ? { type: 'alert.resolved', alert: toPublicAlert(record) } : null;
+      if (record) published.push({ type: 'alert.resolved', alert: toPublicAlert(record) });
+      this.publishSuppressionChange(this.suppression.resolved({ id: openId, agentId: agent.agentId }, t.at), published, { agentId: agent.agentId, by: null });
+      return;
     }
     // Value-only changes are stored but not broadcast: the feed would drown in them.
     this.store.alerts.updateValue(openId, t.value, t.at);
-    return null;
+  }
+
+  /** Alerts whose suppressedBy changed go to the feed as alert.updated. */
+  private publishSuppressionChange(ids: readonly string[], published: AlertEvent[], about: { agentId: string; by: string | null }): void {
+    if (ids.length === 0) return;
+    this.log.info({ agentId: about.agentId, alerts: ids.length, suppressedBy: about.by }, about.by ? 'alerts suppressed: agent offline' : 'alert suppression changed: agent back online');
+    for (const id of ids) {
+      const record = this.store.alerts.get(id);
+      if (record) published.push({ type: 'alert.updated', alert: toPublicAlert(record) });
+    }
   }
 
   acknowledge(id: string, by: string, comment: string | null, now: number): AlertRecord {
@@ -112,15 +150,18 @@ export class AlertService {
   }
 
   private closeSeries(alert: AlertRecord, by: string, now: number, comment: string | null = null): void {
+    const published: AlertEvent[] = [];
     this.store.alerts.transaction(() => {
       this.store.alerts.resolve(alert.id, alert.value, now, by);
       if (comment) this.store.alerts.acknowledge(alert.id, alert.acknowledgedAt ?? now, alert.acknowledgedBy ?? by, comment);
+      const updated = this.store.alerts.get(alert.id);
+      if (updated) published.push({ type: 'alert.resolved', alert: toPublicAlert(updated) });
+      this.publishSuppressionChange(this.suppression.resolved(alert, now), published, { agentId: alert.agentId, by: null });
     });
     markResolved(this.engine, alert.seriesKey);
     this.openBySeries.delete(alert.seriesKey);
     this.log.info({ alertId: alert.id, by }, 'alert resolved');
-    const updated = this.store.alerts.get(alert.id);
-    if (updated) this.events.publish({ type: 'alert.resolved', alert: toPublicAlert(updated) });
+    for (const event of published) this.events.publish(event);
   }
 
   private requireAlert(id: string): AlertRecord {
@@ -132,6 +173,7 @@ export class AlertService {
   // ─── rules ────────────────────────────────────────────────────────────────
 
   createRule(input: RuleInput, now: number): Rule {
+    this.requireWorkable(input);
     this.requireRunbook(input.runbookId);
     const rule: Rule = { ...input, id: newId('rul'), createdAt: now, updatedAt: now };
     this.store.rules.save(rule);
@@ -146,6 +188,7 @@ export class AlertService {
     const merged = RuleSchema.safeParse({ ...current, ...patch, updatedAt: now });
     if (!merged.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(merged.error)}`);
     const rule = merged.data;
+    this.requireWorkable(rule);
     this.requireRunbook(rule.runbookId);
     this.store.rules.save(rule);
     this.rules.set(id, rule);
@@ -171,6 +214,11 @@ export class AlertService {
     forgetRule(this.engine, ruleId);
   }
 
+  private requireWorkable(rule: RuleInput): void {
+    const problem = computedRuleProblem(rule);
+    if (problem) throw new ApiError(400, 'invalid_body', `invalid body: ${problem}`);
+  }
+
   private requireRunbook(runbookId: string | null): void {
     if (runbookId && !this.store.scripts.getRunbook(runbookId)) {
       throw new ApiError(400, 'invalid_body', `invalid body: runbookId: runbook ${runbookId} does not exist`);
@@ -178,6 +226,8 @@ export class AlertService {
   }
 
   private reindex(): void {
-    this.index = indexRules([...this.rules.values()]);
+    const rules = [...this.rules.values()];
+    this.index = indexRules(rules.filter((rule) => !isComputedMetric(rule.metric)));
+    this.presenceIndex = indexRules(rules.filter((rule) => isComputedMetric(rule.metric)));
   }
 }

@@ -31,7 +31,10 @@ const IdParams = z.object({ id: z.string().min(1) });
 export async function agentRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const toApi = (row: AgentRow): Agent => {
     const { publicKey: _publicKey, ...rest } = row;
-    return { ...rest, online: ctx.registry.isOnline(row.id) };
+    const connection = ctx.registry.get(row.id);
+    // Heartbeats are not written to the database; the live connection knows better.
+    const lastSeenAt = connection ? Math.max(row.lastSeenAt ?? 0, connection.lastHeardAt) : row.lastSeenAt;
+    return { ...rest, lastSeenAt, online: connection !== undefined, presence: ctx.liveness.presenceOf(row.id) };
   };
   const requireAgent = (id: string): AgentRow => {
     const row = ctx.store.agents.get(id);

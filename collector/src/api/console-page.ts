@@ -21,6 +21,7 @@ export const CONSOLE_HTML = `<!doctype html>
   .P1 { color: #ff5c5c; font-weight: 700; } .P2 { color: #ff9f43; font-weight: 700; }
   .P3 { color: #f6e05e; } .P4 { color: #9aa5b1; }
   tr.acknowledged td { opacity: .65; }
+  tr.suppressed td { opacity: .45; }
   button { background: #2a333c; color: #e6e6e6; border: 1px solid #3b4650; border-radius: 4px; padding: .2em .6em; cursor: pointer; }
   form { display: flex; gap: .5em; }
   input { background: #0f1419; color: #e6e6e6; border: 1px solid #3b4650; border-radius: 4px; padding: .3em .5em; width: 28em; }
@@ -49,8 +50,8 @@ export const CONSOLE_HTML = `<!doctype html>
   function render() {
     const rows = [...alerts.values()].sort((a, b) => b.openedAt - a.openedAt);
     $('feed').hidden = rows.length === 0; $('empty').hidden = rows.length !== 0;
-    $('feed').tBodies[0].innerHTML = rows.map((a) => '<tr class="' + a.state + '" data-id="' + text(a.id) + '">' +
-      '<td class="' + a.priority + '">' + a.priority + '</td><td>' + a.state + '</td><td>' + text(a.hostname) + '</td>' +
+    $('feed').tBodies[0].innerHTML = rows.map((a) => '<tr class="' + a.state + (a.suppressedBy ? ' suppressed' : '') + '" data-id="' + text(a.id) + '">' +
+      '<td class="' + a.priority + '">' + a.priority + '</td><td>' + a.state + (a.suppressedBy ? ' <small>(agent offline)</small>' : '') + '</td><td>' + text(a.hostname) + '</td>' +
       '<td>' + text(a.ruleName) + ' <small>' + text(a.metric) + ' ' + text(Object.values(a.labels).join(' ')) + '</small></td>' +
       '<td>' + Number(a.value).toFixed(1) + '</td><td>' + new Date(a.openedAt).toLocaleString() + '</td>' +
       '<td>' + (a.state === 'open' ? '<button data-act="ack">Ack</button> ' : '') + '<button data-act="resolve">Resolve</button></td></tr>').join('');
@@ -73,7 +74,7 @@ export const CONSOLE_HTML = `<!doctype html>
       render();
     };
     ws.onclose = () => { $('status').textContent = 'reconnecting…'; setTimeout(connect, 2000 + Math.random() * 3000); };
-    api('/api/v1/agents').then((r) => { $('agents').textContent = r.agents.length + ' agents, ' + r.agents.filter((a) => a.online).length + ' online'; }).catch(() => {});
+    api('/api/v1/agents').then((r) => { $('agents').textContent = r.agents.length + ' agents, ' + r.agents.filter((a) => a.online).length + ' online, ' + r.agents.filter((a) => a.presence === 'offline').length + ' offline'; }).catch(() => {});
   }
 
   function showLogin() { $('login').hidden = false; $('status').textContent = 'sign in'; }

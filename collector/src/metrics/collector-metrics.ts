@@ -11,6 +11,9 @@ export class CollectorMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
   });
   readonly agentsConnected = new Gauge({ name: 'vigil_agents_connected', help: 'Authenticated agent connections', registers: [this.registry] });
+  readonly agentsOffline = new Gauge({
+    name: 'vigil_agents_offline', help: 'Agents unheard of past their offline threshold (disconnects within it do not count)', registers: [this.registry],
+  });
   readonly connectionsRefused = new Counter({
     name: 'vigil_agent_connections_refused_total', help: 'Agent connections closed for a protocol or authentication problem',
     labelNames: ['reason'] as const, registers: [this.registry],

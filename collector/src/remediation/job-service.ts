@@ -89,6 +89,8 @@ export class JobService {
   /** Automatic remediation: an alert whose rule names a runbook starts that runbook's script. */
   onAlertEvent(event: AlertEvent, runbookIdOf: (ruleId: string) => string | null | undefined): void {
     if (event.type !== 'alert.opened') return;
+    // The agent is offline: a remediation chosen on what it last said could do harm when it lands.
+    if (event.alert.suppressedBy !== null) return;
     const runbookId = runbookIdOf(event.alert.ruleId);
     if (!runbookId) return;
     const runbook = this.store.scripts.getRunbook(runbookId);

@@ -84,6 +84,16 @@ export class AgentStore {
     this.db.prepare('UPDATE agents SET last_seen_at = ? WHERE id = ?').run(at, id);
   }
 
+  /** Never moves last_seen_at backwards (a frame may have been stored after the moment given). */
+  markSeen(id: string, at: number): void {
+    this.db.prepare('UPDATE agents SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?').run(at, id);
+  }
+
+  /** The frame interval the agent announced in its last hello (null: it announced none). */
+  setIntervalMs(id: string, intervalMs: number | null): void {
+    this.db.prepare('UPDATE agents SET interval_ms = ? WHERE id = ? AND interval_ms IS NOT ?').run(intervalMs, id, intervalMs);
+  }
+
   /** Returns false when the agent does not exist or was revoked already. */
   revoke(id: string, at: number): boolean {
     return this.db.prepare('UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes > 0;

@@ -19,7 +19,7 @@ interface RawAlert {
   tenant_id: string; site_id: string; metric: string; labels: string; op: Alert['op']; threshold: number;
   priority: Priority; state: AlertState; open_value: number; value: number; opened_at: number; updated_at: number;
   acknowledged_at: number | null; acknowledged_by: string | null; resolved_at: number | null; resolved_by: string | null;
-  comment: string | null;
+  comment: string | null; suppressed_by: string | null;
 }
 
 function toAlert(r: RawAlert): AlertRecord {
@@ -28,7 +28,7 @@ function toAlert(r: RawAlert): AlertRecord {
     tenantId: r.tenant_id, siteId: r.site_id, metric: r.metric, labels: parseJson(r.labels, {}), op: r.op,
     threshold: r.threshold, priority: r.priority, state: r.state, openValue: r.open_value, value: r.value,
     openedAt: r.opened_at, updatedAt: r.updated_at, acknowledgedAt: r.acknowledged_at, acknowledgedBy: r.acknowledged_by,
-    resolvedAt: r.resolved_at, resolvedBy: r.resolved_by, comment: r.comment,
+    resolvedAt: r.resolved_at, resolvedBy: r.resolved_by, comment: r.comment, suppressedBy: r.suppressed_by,
   };
 }
 
@@ -37,19 +37,29 @@ export class AlertStore {
   private readonly updateValueStmt;
   private readonly resolveStmt;
   private readonly byId;
+  private readonly suppressStmt;
+  private readonly moveSuppressionStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO alerts (id, series_key, rule_id, rule_name, agent_id, hostname, tenant_id, site_id, metric, labels, op,
-         threshold, priority, state, open_value, value, opened_at, updated_at)
+         threshold, priority, state, open_value, value, opened_at, updated_at, suppressed_by)
        VALUES (@id, @seriesKey, @ruleId, @ruleName, @agentId, @hostname, @tenantId, @siteId, @metric, @labels, @op,
-         @threshold, @priority, @state, @openValue, @value, @openedAt, @updatedAt)`,
+         @threshold, @priority, @state, @openValue, @value, @openedAt, @updatedAt, @suppressedBy)`,
     );
     this.updateValueStmt = db.prepare('UPDATE alerts SET value = ?, updated_at = ? WHERE id = ?');
     this.resolveStmt = db.prepare(
       `UPDATE alerts SET state = 'resolved', value = ?, resolved_at = ?, resolved_by = ?, updated_at = ? WHERE id = ? AND state != 'resolved'`,
     );
     this.byId = db.prepare('SELECT * FROM alerts WHERE id = ?');
+    this.suppressStmt = db.prepare(
+      `UPDATE alerts SET suppressed_by = @by, updated_at = @at
+       WHERE agent_id = @agentId AND state != 'resolved' AND suppressed_by IS NULL AND metric != @exemptMetric AND id != @by
+       RETURNING id`,
+    ).pluck();
+    this.moveSuppressionStmt = db.prepare(
+      `UPDATE alerts SET suppressed_by = @to, updated_at = @at WHERE suppressed_by = @from AND state != 'resolved' RETURNING id`,
+    ).pluck();
   }
 
   insert(alert: AlertRecord): void {
@@ -63,6 +73,22 @@ export class AlertStore {
   /** Returns false when the alert was already resolved (a hand resolve racing an auto resolve). */
   resolve(id: string, value: number, at: number, by: string): boolean {
     return this.resolveStmt.run(value, at, by, at, id).changes > 0;
+  }
+
+  /**
+   * Marks the agent's unresolved alerts as suppressed by `by`, except alerts on `exemptMetric`
+   * (the dependency itself) and those already suppressed. Returns the ids it marked.
+   */
+  suppressAgent(agentId: string, by: string, exemptMetric: string, at: number): string[] {
+    return this.suppressStmt.all({ agentId, by, exemptMetric, at }) as string[];
+  }
+
+  /**
+   * Moves the unresolved alerts suppressed by `from` to `to`, or lifts their suppression when
+   * `to` is null. Resolved alerts keep theirs: it is part of their history. Returns the ids moved.
+   */
+  moveSuppression(from: string, to: string | null, at: number): string[] {
+    return this.moveSuppressionStmt.all({ from, to, at }) as string[];
   }
 
   acknowledge(id: string, at: number, by: string, comment: string | null): boolean {

@@ -3,6 +3,7 @@ import { AgentStore } from './agents.js';
 import { AlertStore } from './alerts.js';
 import { EventStore } from './events.js';
 import { JobStore } from './jobs.js';
+import { PresenceStore } from './presence.js';
 import { RuleStore } from './rules.js';
 import { ScriptStore } from './scripts.js';
 import { TelemetryStore } from './telemetry.js';
@@ -20,6 +21,7 @@ export class Store {
   readonly alerts: AlertStore;
   readonly scripts: ScriptStore;
   readonly jobs: JobStore;
+  readonly presence: PresenceStore;
 
   constructor(readonly db: Db) {
     this.tenants = new TenantStore(db);
@@ -31,6 +33,7 @@ export class Store {
     this.alerts = new AlertStore(db);
     this.scripts = new ScriptStore(db);
     this.jobs = new JobStore(db);
+    this.presence = new PresenceStore(db);
   }
 
   static open(file: string): Store {
@@ -46,3 +49,4 @@ export type { AgentRow } from './agents.js';
 export type { AlertRecord, AlertFilter } from './alerts.js';
 export type { IncomingFrame } from './telemetry.js';
 export type { EventQuery } from './events.js';
+export type { KnownAgentRow, PresenceChangeRow } from './presence.js';

@@ -197,4 +197,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_by_agent_time ON events(agent_id, ts);
     `,
   },
+  {
+    version: 3,
+    name: 'agent liveness: frame interval, presence history, alert suppression, the built-in offline rule',
+    sql: `
+      -- From the agent's last hello; NULL for agents that do not announce it (taken as 60 s).
+      ALTER TABLE agents ADD COLUMN interval_ms INTEGER;
+      -- Every online/offline change, in order: the raw material of availability reports.
+      CREATE TABLE agent_presence (
+        id INTEGER PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        online INTEGER NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX agent_presence_by_agent ON agent_presence(agent_id, at);
+      -- The id of the agent's offline alert while the agent is offline.
+      ALTER TABLE alerts ADD COLUMN suppressed_by TEXT;
+      CREATE INDEX alerts_by_suppressor ON alerts(suppressed_by) WHERE suppressed_by IS NOT NULL;
+      -- A rule like any other (admins may change its priority or scope, or disable it); the
+      -- collector feeds it agent.online = 0 when an agent goes offline and 1 when it is back.
+      INSERT INTO rules (id, name, metric, labels, op, threshold, clear_threshold, for_samples, priority, scope, runbook_id, enabled, created_at, updated_at)
+      VALUES ('rul_agent_offline', 'Agent offline', 'agent.online', '{}', '<', 1, NULL, 1, 'P2', '{}', NULL, 1,
+        CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
+    `,
+  },
 ];

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { OsPlatformSchema } from '../protocol/enrollment.js';
 import { SourceStatusSchema } from '../protocol/messages.js';
 
+/**
+ * The collector's liveness verdict: "offline" once the agent has been unheard of for its offline
+ * threshold, "online" from its next connection on; "unknown" until it first connects.
+ */
+export const AgentPresenceSchema = z.enum(['online', 'offline', 'unknown']);
+export type AgentPresence = z.infer<typeof AgentPresenceSchema>;
+
 /** An enrolled endpoint as the API serves it. */
 export const AgentSchema = z.object({
   id: z.string(),
@@ -14,7 +21,10 @@ export const AgentSchema = z.object({
   enrolledAt: z.number(),
   lastSeenAt: z.number().nullable(),
   lastSeq: z.number(),
+  /** Has a live connection right now. */
   online: z.boolean(),
+  /** Unlike `online`, survives brief disconnects and collector restarts (see AgentPresenceSchema). */
+  presence: AgentPresenceSchema,
   revokedAt: z.number().nullable(),
 });
 export type Agent = z.infer<typeof AgentSchema>;

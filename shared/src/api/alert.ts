@@ -30,6 +30,11 @@ export const AlertSchema = z.object({
   /** "auto" when the value cleared, otherwise who resolved it. */
   resolvedBy: z.string().nullable(),
   comment: z.string().nullable(),
+  /**
+   * While the alert's agent is offline: the id of that agent's offline (`agent.online`) alert. A
+   * suppressed alert neither runs its runbook nor auto-resolves on what the agent last reported.
+   */
+  suppressedBy: z.string().nullable(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 

@@ -1,0 +1,115 @@
+import type { AgentPresence } from '@vigil/shared';
+import type { Logger } from 'pino';
+import type { AlertService, EvaluatedAgent } from '../alerts/alert-service.js';
+import type { AgentConnection } from '../gateway/agent-connection.js';
+import type { ConnectionRegistry } from '../gateway/connection-registry.js';
+import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import type { Store } from '../store/index.js';
+import { agentConnected, agentDisconnected, forgetAgent, restoreLiveness, sweepLiveness } from './liveness.js';
+import type { LivenessConfig, LivenessState, PresenceChange } from './types.js';
+
+export interface LivenessDeps {
+  store: Store;
+  registry: ConnectionRegistry;
+  alerts: AlertService;
+  metrics: CollectorMetrics;
+  log: Logger;
+  now: () => number;
+}
+
+/**
+ * The I/O edge around the liveness functions: follows the connection registry, sweeps on one
+ * timer, records every presence change and feeds it to the rule engine as `agent.online`.
+ */
+export class LivenessMonitor {
+  private readonly state: LivenessState;
+  private readonly timer: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: LivenessDeps,
+    private readonly config: LivenessConfig,
+    sweepEveryMs = 1000,
+  ) {
+    this.state = restoreLiveness(deps.store.presence.knownAgents(), deps.now());
+    deps.registry.listen(
+      { connected: (c) => this.onConnected(c), disconnected: (c) => this.onDisconnected(c) },
+      (err) => deps.log.error({ err }, 'liveness: handling a connection change failed'),
+    );
+    this.timer = setInterval(() => this.sweep(), sweepEveryMs);
+    this.timer.unref();
+    this.updateGauge();
+  }
+
+  presenceOf(agentId: string): AgentPresence {
+    const agent = this.state.agents.get(agentId);
+    if (!agent) return 'unknown';
+    return agent.online ? 'online' : 'offline';
+  }
+
+  /** One pass now (the timer calls this too). */
+  sweep(): void {
+    if (this.stopped) return;
+    try {
+      this.apply(sweepLiveness(this.state, this.deps.registry.all(), this.deps.now(), this.config));
+    } catch (err) {
+      this.deps.log.error({ err }, 'liveness sweep failed');
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+  }
+
+  private onConnected(connection: AgentConnection): void {
+    if (this.stopped) return;
+    // Persisted so that after a restart the agent's threshold is known before it reconnects.
+    this.deps.store.agents.setIntervalMs(connection.agentId, connection.intervalMs);
+    const change = agentConnected(this.state, connection.agentId, connection.intervalMs, this.deps.now());
+    if (change) this.apply([change], connection.agent);
+  }
+
+  private onDisconnected(connection: AgentConnection): void {
+    if (this.stopped) return;
+    agentDisconnected(this.state, connection.agentId, connection.lastHeardAt);
+    this.deps.store.agents.markSeen(connection.agentId, connection.lastHeardAt);
+    const row = this.deps.store.agents.get(connection.agentId);
+    if (!row || row.revokedAt !== null) this.forget(connection.agentId);
+  }
+
+  private apply(changes: readonly PresenceChange[], connected?: EvaluatedAgent): void {
+    if (changes.length === 0) return;
+    for (const change of changes) {
+      const agent = connected ?? this.evaluatedAgent(change.agentId);
+      if (!agent) {
+        this.forget(change.agentId);
+        continue;
+      }
+      this.deps.store.presence.record(change);
+      this.deps.log.info({ agentId: change.agentId, tenant: agent.tenantId, at: change.at }, change.online ? 'agent online' : 'agent offline');
+      this.deps.alerts.evaluatePresence(agent, change.online, change.at);
+    }
+    this.updateGauge();
+  }
+
+  /** From the stored row: an offline agent has no connection to ask. Revoked agents are not watched. */
+  private evaluatedAgent(agentId: string): EvaluatedAgent | null {
+    const connection = this.deps.registry.get(agentId);
+    if (connection) return connection.agent;
+    const row = this.deps.store.agents.get(agentId);
+    if (!row || row.revokedAt !== null) return null;
+    return { agentId: row.id, tenantId: row.tenantId, siteId: row.siteId, tags: row.tags, os: row.os.platform, hostname: row.hostname };
+  }
+
+  private forget(agentId: string): void {
+    forgetAgent(this.state, agentId);
+    this.updateGauge();
+  }
+
+  private updateGauge(): void {
+    let offline = 0;
+    for (const agent of this.state.agents.values()) if (!agent.online) offline += 1;
+    this.deps.metrics.agentsOffline.set(offline);
+  }
+}

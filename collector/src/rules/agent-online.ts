@@ -1,0 +1,25 @@
+import type { Rule } from '@vigil/shared';
+
+/**
+ * `agent.online` is computed by the collector (1 when an agent comes online, 0 when it goes
+ * offline), never reported by an agent: a frame that carries it does not reach any rule.
+ */
+export const AGENT_ONLINE_METRIC = 'agent.online';
+
+/** The built-in "Agent offline" rule, seeded by a migration; admins may edit or disable it. */
+export const OFFLINE_RULE_ID = 'rul_agent_offline';
+
+export function isComputedMetric(metric: string): boolean {
+  return metric === AGENT_ONLINE_METRIC;
+}
+
+/**
+ * Why a rule on a computed metric cannot work as written, or null. The metric gets one sample per
+ * presence change and no labels, so a longer streak would never be reached and a label never match.
+ */
+export function computedRuleProblem(rule: Pick<Rule, 'metric' | 'forSamples' | 'labels'>): string | null {
+  if (!isComputedMetric(rule.metric)) return null;
+  if (rule.forSamples !== 1) return `forSamples: ${rule.metric} changes once per presence change, so forSamples must be 1 (the collector's --offline-after sets how long to wait)`;
+  if (Object.keys(rule.labels).length > 0) return `labels: ${rule.metric} carries no labels`;
+  return null;
+}
