@@ -1,7 +1,9 @@
 import { Agent } from '../agent.js';
 import { createCollectors } from '../collectors/registry.js';
 import type { PatchesOptions } from '../collectors/patches/collector.js';
+import { InvalidArgumentError } from 'commander';
 import { FatalCloseError } from '../connection/errors.js';
+import { MIN_SPOOL_MAX_BYTES, formatByteSize, parseByteSize } from '../connection/spool/byte-size.js';
 import { createLogger } from '../log.js';
 import { readEnrollment } from '../state/enrollment-store.js';
 import { EXIT_REFUSED } from './options.js';
@@ -14,6 +16,20 @@ export interface RunCommandOptions {
   services?: readonly string[];
   /** Patch scan settings (`--patch-interval`, `--patch-refresh`). */
   patches?: PatchesOptions;
+  /** Cap on the on-disk spool of unacknowledged frames (`--spool-max`). */
+  spoolMaxBytes?: number;
+}
+
+/** Commander argument parser for `--spool-max`. */
+export function spoolMaxArgument(value: string): number {
+  let bytes: number;
+  try {
+    bytes = parseByteSize(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  if (bytes < MIN_SPOOL_MAX_BYTES) throw new InvalidArgumentError(`must be at least ${formatByteSize(MIN_SPOOL_MAX_BYTES).replace(' ', '')}`);
+  return bytes;
 }
 
 /** Bound on a graceful stop; past it the process exits anyway so service managers are not kept waiting. */
@@ -26,7 +42,7 @@ export async function runCommand(options: RunCommandOptions): Promise<never> {
   const collectors = options.services || options.patches
     ? { collectors: createCollectors(undefined, { stateDir: options.stateDir, services: options.services ?? [], ...(options.patches ? { patches: options.patches } : {}) }) }
     : {};
-  const agent = new Agent({ stateDir: options.stateDir, intervalMs: options.intervalMs, logger, ...collectors });
+  const agent = new Agent({ stateDir: options.stateDir, intervalMs: options.intervalMs, logger, ...collectors, ...(options.spoolMaxBytes ? { spoolMaxBytes: options.spoolMaxBytes } : {}) });
 
   const shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'stopping');

@@ -1,4 +1,5 @@
 import type { AgentEnrollmentFile, AgentRuntimeStatus } from '@vigil/shared';
+import { formatByteSize } from '../connection/spool/byte-size.js';
 import { readEnrollment, NotEnrolledError } from '../state/enrollment-store.js';
 import { readStatusFile } from '../state/status-file.js';
 
@@ -40,6 +41,12 @@ function ago(iso: string | null, now: number): string {
   return `${iso} (${span} ago)`;
 }
 
+/** "12 frames, 18 KB of 256 MB"; an in-memory queue has no byte cap. */
+function describeSpool(s: AgentRuntimeStatus): string {
+  const frames = `${s.unacked} frame${s.unacked === 1 ? '' : 's'} awaiting ack`;
+  return s.spoolMaxBytes ? `${frames}, ${formatByteSize(s.spoolBytes)} of ${formatByteSize(s.spoolMaxBytes)}` : frames;
+}
+
 export function renderStatus(report: StatusReport, now = Date.now()): string {
   const lines: Array<[string, string]> = [];
   if (!report.enrollment) return `not enrolled (state dir ${report.stateDir})\nrun: vigil-agent enroll --server URL --token TOKEN\n`;
@@ -56,7 +63,8 @@ export function renderStatus(report: StatusReport, now = Date.now()): string {
     lines.push(['connection', report.processAlive ? s.state : 'disconnected']);
     lines.push(['last connected', ago(s.lastConnectedAt, now)]);
     lines.push(['last seq', String(s.lastSeq)], ['last acked seq', s.lastAckedSeq === null ? 'none' : String(s.lastAckedSeq)]);
-    lines.push(['unacked frames', `${s.unacked} buffered${s.dropped ? `, ${s.dropped} dropped (buffer full)` : ''}`]);
+    lines.push(['spool', describeSpool(s)]);
+    lines.push(['dropped frames', s.dropped ? `${s.dropped} (oldest, spool full)` : '0']);
     lines.push(['pending results', String(s.pendingResults)]);
     lines.push(['last error', s.lastError ?? '-'], ['updated', s.updatedAt]);
   }

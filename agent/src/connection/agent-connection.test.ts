@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloseCode, generateAgentKeyPair, type Frame } from '@vigil/shared';
 import { silentLogger } from '../log.js';
@@ -7,7 +10,9 @@ import type { StatusPatch } from '../state/status-file.js';
 import { FakeCollector, type FakeCollectorOptions } from '../testing/fake-collector.js';
 import { AgentConnection, type AgentConnectionOptions } from './agent-connection.js';
 import { FatalCloseError } from './errors.js';
-import { MemoryFrameQueue } from './frame-queue.js';
+import { DeliveryTracker } from './delivery-tracker.js';
+import { MemoryFrameQueue, type FrameQueue } from './frame-queue.js';
+import { DiskSpool } from './spool/disk-spool.js';
 
 const AGENT_ID = 'agt_connection_test';
 
@@ -31,8 +36,8 @@ async function setup(fakeOptions: FakeCollectorOptions = {}, extra: Partial<Agen
   fake = await FakeCollector.start(fakeOptions);
   const keys = generateAgentKeyPair();
   fake.addAgent(AGENT_ID, keys.publicKey);
-  const queue = new MemoryFrameQueue(100);
-  const seq = new MemorySeqSource();
+  const queue: FrameQueue = extra.queue ?? new MemoryFrameQueue(100);
+  const seq = extra.seq ?? new MemorySeqSource();
   const status: StatusPatch = {};
   const conn: AgentConnection = new AgentConnection({
     server: fake.url,
@@ -48,10 +53,22 @@ async function setup(fakeOptions: FakeCollectorOptions = {}, extra: Partial<Agen
     ...extra,
   });
   connection = conn;
-  const push = (n = 1) => {
-    for (let i = 0; i < n; i++) conn.enqueueFrame(frame(seq.next()));
+  const push = (n = 1, onDelivered: ReadonlyArray<() => void> = []) => {
+    for (let i = 0; i < n; i++) conn.enqueueFrame(frame(seq.next()), onDelivered);
   };
   return { conn, queue, seq, status, push };
+}
+
+const spools: DiskSpool[] = [];
+const dirs: string[] = [];
+function openSpool(dir?: string): { spool: DiskSpool; dir: string } {
+  if (!dir) {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-connection-spool-'));
+    dirs.push(dir);
+  }
+  const spool = DiskSpool.open({ dir: join(dir, 'spool'), maxBytes: 1024 * 1024, logger: silentLogger() });
+  spools.push(spool);
+  return { spool, dir };
 }
 
 beforeEach(() => {
@@ -61,6 +78,8 @@ beforeEach(() => {
 afterEach(async () => {
   await connection?.stop();
   await fake?.stop();
+  for (const spool of spools.splice(0)) spool.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 const seqsOn = (conn: number) => fake.frames.filter((f) => f.connection === conn).map((f) => f.frame.seq);
@@ -193,6 +212,55 @@ describe('AgentConnection', () => {
     expect(result.connection).toBe(2);
     expect(result.message).toMatchObject({ runId: 'run_1', status: 'succeeded', stdout: `${startedMarker}\ndone\n` });
     await jobs.stop();
+    await conn.stop();
+    await running;
+  });
+
+  it('with a disk spool, counts a frame delivered once spooled, and resends what was spooled after a restart', async () => {
+    const { spool, dir } = openSpool();
+    const delivered: number[] = [];
+    const first = await setup({ autoAck: false }, { queue: spool, delivery: new DeliveryTracker() });
+    const running = first.conn.run();
+    await fake.waitFor(() => fake.connected, 'the agent to connect');
+    for (let i = 0; i < 3; i++) first.push(1, [() => delivered.push(first.seq.last)]);
+    // Safe on disk before any ack: the sources may move their cursors on.
+    expect(delivered).toEqual([1, 2, 3]);
+    await fake.waitFor(() => fake.frames.length === 3, 'three unacked frames');
+    expect(first.status).toMatchObject({ unacked: 3, spoolMaxBytes: 1024 * 1024 });
+    expect(first.status.spoolBytes).toBeGreaterThan(0);
+    await first.conn.stop();
+    await running;
+    await fake.stop();
+
+    // A new process: a fresh connection over the reopened spool sends the same frames, in order.
+    spool.close();
+    const reopened = openSpool(dir).spool;
+    expect(reopened.size).toBe(3);
+    const second = await setup({}, { queue: reopened, seq: new MemorySeqSource(3) });
+    const again = second.conn.run();
+    await fake.waitFor(() => fake.frames.length === 3, 'the spooled frames');
+    expect(seqsOn(1)).toEqual([1, 2, 3]);
+    expect(fake.frames.map((f) => f.frame.samples[0]!.value)).toEqual([1, 2, 3]);
+    await until(() => reopened.size === 0, 'the spool to drain');
+    await until(() => second.status.unacked === 0 && second.status.spoolBytes === 0, 'status to show the empty spool');
+    await second.conn.stop();
+    await again;
+  });
+
+  it('renumbers a disk spool when the collector is ahead of the local counter', async () => {
+    const { spool } = openSpool();
+    const { conn, seq, push } = await setup({}, { queue: spool });
+    push(3);
+    spool.ack(2);
+    fake.lastSeq.set(AGENT_ID, 40);
+    const running = conn.run();
+    await fake.waitFor(() => fake.frames.length === 2, 'the renumbered frames');
+    expect(seqsOn(1)).toEqual([41, 42]);
+    expect(fake.frames.map((f) => f.frame.samples[0]!.value)).toEqual([1, 3]);
+    expect(seq.last).toBe(42);
+    push();
+    await fake.waitFor(() => fake.frames.length === 3, 'a new frame after them');
+    expect(seqsOn(1)).toEqual([41, 42, 43]);
     await conn.stop();
     await running;
   });

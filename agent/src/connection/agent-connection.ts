@@ -69,6 +69,8 @@ export class AgentConnection {
   constructor(private readonly options: AgentConnectionOptions) {
     this.outbox = options.outbox ?? new JobOutbox();
     agentSocketUrl(options.server); // fail fast on a URL we cannot turn into a socket address
+    // A spool reopened after a restart already holds frames; say so before the first connect.
+    this.reportQueue();
   }
 
   /** Resolves once stop() is called; rejects with FatalCloseError when the collector refuses the agent. */
@@ -115,13 +117,28 @@ export class AgentConnection {
     if (session) await session.close(CloseCode.normal, 'agent stopping');
   }
 
-  /** Queues a frame and sends it at once when connected. */
+  /**
+   * Queues a frame and sends it at once when connected. With a durable queue the frame is safe
+   * once queued, so its delivery hooks run now; otherwise they wait for the collector's ack.
+   */
   enqueueFrame(frame: Frame, onDelivered: ReadonlyArray<() => void> = []): void {
-    this.options.delivery?.track(frame.seq, onDelivered);
-    this.options.queue.push(frame);
-    // Frames the full queue dropped will never be acknowledged; neither will their hooks run.
-    const oldest = this.options.queue.after(0, 1)[0];
-    if (oldest) this.options.delivery?.forgetBelow(oldest.seq);
+    const { queue, delivery, logger } = this.options;
+    try {
+      queue.push(frame);
+    } catch (error) {
+      // Not queued, so not safe: the hooks do not run and the sources read those entries again.
+      logger.error({ seq: frame.seq, err: (error as Error).message }, 'cannot queue a frame; it is lost');
+      this.reportQueue();
+      return;
+    }
+    if (queue.durable) {
+      delivery?.deliveredNow(onDelivered);
+    } else {
+      delivery?.track(frame.seq, onDelivered);
+      // Frames the full queue dropped will never be acknowledged; neither will their hooks run.
+      const oldest = queue.oldestSeq;
+      if (oldest !== undefined) delivery?.forgetBelow(oldest);
+    }
     this.pump();
     this.reportQueue();
   }
@@ -186,14 +203,16 @@ export class AgentConnection {
     if (welcome.lastSeq > seq.last) {
       // The collector holds seqs this agent never handed out: the local counter was lost. Frames
       // still queued would collide with stored ones, so they move above the collector's mark.
-      const pending = queue.takeAll();
-      seq.advanceTo(welcome.lastSeq);
-      for (const frame of pending) {
-        const renumbered = seq.next();
-        this.options.delivery?.renumbered(frame.seq, renumbered);
-        queue.push({ ...frame, seq: renumbered });
+      const firstSeq = welcome.lastSeq + 1;
+      let previous: number[] = [];
+      try {
+        previous = queue.renumber(firstSeq);
+      } catch (error) {
+        logger.error({ err: (error as Error).message }, 'cannot renumber the queued frames; the collector will take them for ones it has');
       }
-      logger.warn({ localSeq: seq.last, collectorSeq: welcome.lastSeq, renumbered: pending.length }, 'collector is ahead of the local seq; continuing after it');
+      seq.advanceTo(welcome.lastSeq + previous.length);
+      previous.forEach((from, i) => this.options.delivery?.renumbered(from, firstSeq + i));
+      logger.warn({ localSeq: seq.last, collectorSeq: welcome.lastSeq, renumbered: previous.length }, 'collector is ahead of the local seq; continuing after it');
     } else {
       const stored = queue.discardThrough(welcome.lastSeq);
       this.options.delivery?.storedThrough(welcome.lastSeq);
@@ -225,6 +244,7 @@ export class AgentConnection {
     if (room <= 0) return;
     for (const frame of this.options.queue.after(this.cursor, room)) {
       if (!session.send(frame)) break;
+      this.options.queue.sent(frame.seq);
       this.cursor = frame.seq;
       this.inFlight.add(frame.seq);
     }
@@ -243,6 +263,8 @@ export class AgentConnection {
     this.setStatus({
       unacked: this.options.queue.size,
       dropped: this.options.queue.dropped,
+      spoolBytes: this.options.queue.bytes,
+      spoolMaxBytes: this.options.queue.maxBytes,
       lastAckedSeq: this.lastAckedSeq,
       lastSeq: this.options.seq.last,
       pendingResults: this.outbox.pendingResults,

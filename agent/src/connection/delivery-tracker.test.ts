@@ -42,4 +42,14 @@ describe('DeliveryTracker', () => {
     tracker.acked(7);
     expect(ran).toEqual(['six', 'after-failure']);
   });
+
+  it('runs the hooks of a frame that is already safe at once, isolating failures', () => {
+    const ran: string[] = [];
+    const errors: unknown[] = [];
+    const tracker = new DeliveryTracker((e) => errors.push(e));
+    tracker.deliveredNow([() => { throw new Error('disk full'); }, () => ran.push('second')]);
+    expect(ran).toEqual(['second']);
+    expect(errors).toHaveLength(1);
+    expect(tracker.pending).toBe(0);
+  });
 });

@@ -1,7 +1,9 @@
 /**
- * Remembers, per frame seq, what to do once the collector has stored that frame (an event-log
- * source saving its cursor). Hooks run once, in seq order; a frame dropped from a full queue
- * never runs its hooks, so its entries are read again rather than skipped.
+ * Remembers, per frame seq, what to do once that frame is safe (an event-log source saving its
+ * cursor). A frame is safe once the collector stored it or, with a durable queue, as soon as it
+ * is in the spool: it outlives the process there, so reading its entries again after a restart
+ * would only send them twice. Hooks run once, in seq order; a frame dropped from a full
+ * in-memory queue never runs its hooks, so its entries are read again rather than skipped.
  */
 export class DeliveryTracker {
   private readonly hooks = new Map<number, ReadonlyArray<() => void>>();
@@ -14,6 +16,11 @@ export class DeliveryTracker {
 
   get pending(): number {
     return this.hooks.size;
+  }
+
+  /** Hooks of a frame that is already safe (durably spooled): they run now. */
+  deliveredNow(hooks: ReadonlyArray<() => void>): void {
+    this.runHooks(hooks);
   }
 
   /** The collector acknowledged this seq. */
@@ -43,6 +50,10 @@ export class DeliveryTracker {
     const hooks = this.hooks.get(seq);
     if (!hooks) return;
     this.hooks.delete(seq);
+    this.runHooks(hooks);
+  }
+
+  private runHooks(hooks: ReadonlyArray<() => void>): void {
     for (const hook of hooks) {
       try {
         hook();

@@ -30,8 +30,18 @@ describe('MemoryFrameQueue', () => {
     for (let seq = 1; seq <= 6; seq++) queue.push(frame(seq));
     expect(seqs(queue.after(2, 2))).toEqual([3, 4]);
     expect(queue.discardThrough(4)).toBe(4);
-    expect(seqs(queue.takeAll())).toEqual([5, 6]);
-    expect(queue.size).toBe(0);
+    expect(seqs(queue.after(0, 10))).toEqual([5, 6]);
+    expect(queue.size).toBe(2);
+  });
+
+  it('renumbers the held frames in order and reports their previous seqs', () => {
+    const queue = new MemoryFrameQueue();
+    for (let seq = 1; seq <= 4; seq++) queue.push(frame(seq));
+    queue.ack(2);
+    expect(queue.renumber(20)).toEqual([1, 3, 4]);
+    expect(seqs(queue.after(0, 10))).toEqual([20, 21, 22]);
+    expect(queue.newestSeq).toBe(22);
+    expect(() => queue.push(frame(22))).toThrow(/not above/);
   });
 
   it('refuses a frame whose seq does not increase', () => {

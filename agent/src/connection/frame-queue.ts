@@ -1,30 +1,57 @@
 import type { Frame } from '@vigil/shared';
 
 /**
- * Frames waiting for the collector's ack, in seq order. An interface so the in-memory buffer can
- * give way to a disk spool without touching the connection code.
+ * Frames waiting for the collector's ack, in seq order. The agent runs on a disk spool
+ * (spool/disk-spool.ts); the in-memory queue serves tests and tools that need no persistence.
  */
 export interface FrameQueue {
+  /** Frames held. */
   readonly size: number;
-  /** Frames discarded because the queue was full, since start. */
+  /** Frames discarded because the queue was full. */
   readonly dropped: number;
+  /** Bytes held and the cap on them, as reported in status.json; 0 for a queue not on disk. */
+  readonly bytes: number;
+  readonly maxBytes: number;
+  /**
+   * True when a pushed frame outlives the process: it is as safe in the queue as at the
+   * collector, so whatever waits for its delivery may proceed once push() returns.
+   */
+  readonly durable: boolean;
+  /** Seq of the oldest frame held. */
+  readonly oldestSeq: number | undefined;
+  /** The highest seq the queue holds or held since it was opened; a new frame must be above it. */
+  readonly newestSeq: number | undefined;
   /** Appends a frame; its seq must be higher than any queued. Drops the oldest when full. */
   push(frame: Frame): void;
   /** Removes the acknowledged frame; false if it was not queued (already acked or dropped). */
   ack(seq: number): boolean;
-  /** Removes frames the collector already stored (seq ≤ lastSeq); returns how many. */
+  /** At a welcome: removes frames the collector already stored (seq ≤ lastSeq); returns how many. */
   discardThrough(seq: number): number;
+  /**
+   * The frame went out on a socket. A queue that counts drops exactly uses it: a frame dropped
+   * after it was sent may have been stored, which the next welcome settles.
+   */
+  sent(seq: number): void;
   /** Up to `limit` frames with a seq above `seq`, oldest first, left in the queue. */
   after(seq: number, limit: number): Frame[];
-  /** Removes and returns every frame, oldest first. */
-  takeAll(): Frame[];
+  /**
+   * Gives the held frames the consecutive seqs `firstSeq`, `firstSeq + 1`, … in their order.
+   * Returns their previous seqs, oldest first: the frame that had `old[i]` now has `firstSeq + i`.
+   */
+  renumber(firstSeq: number): number[];
+  /** Releases files; the queue is not used afterwards. */
+  close(): void;
 }
 
 export const DEFAULT_QUEUE_CAPACITY = 1000;
 
 export class MemoryFrameQueue implements FrameQueue {
+  readonly durable = false;
+  readonly bytes = 0;
+  readonly maxBytes = 0;
   private frames: Frame[] = [];
   private droppedCount = 0;
+  private newest: number | undefined;
 
   constructor(private readonly capacity = DEFAULT_QUEUE_CAPACITY) {
     if (capacity < 1) throw new Error('queue capacity must be at least 1');
@@ -38,10 +65,18 @@ export class MemoryFrameQueue implements FrameQueue {
     return this.droppedCount;
   }
 
+  get oldestSeq(): number | undefined {
+    return this.frames[0]?.seq;
+  }
+
+  get newestSeq(): number | undefined {
+    return this.newest;
+  }
+
   push(frame: Frame): void {
-    const last = this.frames[this.frames.length - 1];
-    if (last && frame.seq <= last.seq) throw new Error(`frame seq ${frame.seq} is not above the queued ${last.seq}`);
+    if (this.newest !== undefined && frame.seq <= this.newest) throw new Error(`frame seq ${frame.seq} is not above the queued ${this.newest}`);
     this.frames.push(frame);
+    this.newest = frame.seq;
     if (this.frames.length > this.capacity) {
       this.frames.shift();
       this.droppedCount++;
@@ -66,11 +101,17 @@ export class MemoryFrameQueue implements FrameQueue {
     return this.frames.slice(start, start + Math.max(0, limit));
   }
 
-  takeAll(): Frame[] {
-    const all = this.frames;
-    this.frames = [];
-    return all;
+  renumber(firstSeq: number): number[] {
+    const previous = this.frames.map((frame) => frame.seq);
+    this.frames = this.frames.map((frame, i) => ({ ...frame, seq: firstSeq + i }));
+    if (previous.length > 0) this.newest = firstSeq + previous.length - 1;
+    return previous;
   }
+
+  /** A drop here always counts: nothing outlives the process to settle it with. */
+  sent(): void {}
+
+  close(): void {}
 
   /** Index of the first frame with a seq above `seq` (binary search; frames are sorted). */
   private firstAbove(seq: number): number {

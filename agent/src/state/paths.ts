@@ -22,4 +22,6 @@ export const stateFiles = {
   privateKey: (dir: string) => join(dir, 'agent.key'),
   seq: (dir: string) => join(dir, 'seq'),
   status: (dir: string) => join(dir, 'status.json'),
+  /** Frames awaiting the collector's ack (segment files and meta.json). */
+  spool: (dir: string) => join(dir, 'spool'),
 };
