@@ -3,10 +3,15 @@ import { createCollectors } from './collectors/registry.js';
 import type { MetricCollector } from './collectors/types.js';
 import { AgentConnection, type AgentConnectionOptions } from './connection/agent-connection.js';
 import { DeliveryTracker } from './connection/delivery-tracker.js';
+import { loadServerTrust } from './connection/server-trust.js';
 import { MemoryFrameQueue, type FrameQueue } from './connection/frame-queue.js';
+import { DEFAULT_SPOOL_MAX_BYTES } from './connection/spool/byte-size.js';
+import { DiskSpool } from './connection/spool/disk-spool.js';
+import { SpoolFirstSeq } from './connection/spool/spool-first-seq.js';
 import type { Logger } from './log.js';
 import { JobHandler, type JobHandlerOptions } from './runner/job-handler.js';
 import { readIdentity } from './state/enrollment-store.js';
+import { stateFiles } from './state/paths.js';
 import { FileSeqStore } from './state/seq-store.js';
 import { StatusFile } from './state/status-file.js';
 import { FrameLoop } from './telemetry/frame-loop.js';
@@ -19,7 +24,10 @@ export interface AgentOptions {
   /** Upper bound of the random delay before the first frame (default: see defaultSplayMs). */
   maxSplayMs?: number;
   collectors?: MetricCollector[];
+  /** Replaces the disk spool (tests). */
   queue?: FrameQueue;
+  /** Cap on the disk spool (default 256 MB). */
+  spoolMaxBytes?: number;
   statusDebounceMs?: number;
   connection?: Pick<AgentConnectionOptions, 'backoff' | 'handshakeTimeoutMs' | 'heartbeatMs' | 'silentHeartbeats' | 'maxInFlight'>;
   runOptions?: JobHandlerOptions['runOptions'];
@@ -35,6 +43,7 @@ export class Agent {
   private readonly frames: FrameLoop;
   private readonly connection: AgentConnection;
   private readonly jobs: JobHandler;
+  private readonly queue: FrameQueue;
   private readonly logger: Logger;
   private stopping: Promise<void> | undefined;
 
@@ -42,7 +51,10 @@ export class Agent {
     const { enrollment, privateKeyPem } = readIdentity(options.stateDir);
     this.agentId = enrollment.agentId;
     this.logger = options.logger;
-    const seq = new FileSeqStore(options.stateDir);
+    this.queue = options.queue ?? this.openSpool(options);
+    const seq = new SpoolFirstSeq(new FileSeqStore(options.stateDir));
+    // The counter is saved just after a frame is spooled; a crash in between leaves the spool ahead.
+    if (this.queue.newestSeq !== undefined) seq.advanceTo(this.queue.newestSeq);
     this.status = new StatusFile(options.stateDir, { agentId: enrollment.agentId, server: enrollment.server, lastSeq: seq.last }, options.statusDebounceMs, (error) =>
       this.logger.warn({ err: error.message }, 'cannot write status.json'),
     );
@@ -50,11 +62,12 @@ export class Agent {
     this.connection = new AgentConnection({
       ...options.connection,
       server: enrollment.server,
+      trust: loadServerTrust(options.stateDir, enrollment),
       agentId: enrollment.agentId,
       privateKeyPem,
       agentVersion: AGENT_VERSION,
       intervalMs: options.intervalMs,
-      queue: options.queue ?? new MemoryFrameQueue(),
+      queue: this.queue,
       seq,
       logger: this.logger,
       status: this.status,
@@ -76,8 +89,20 @@ export class Agent {
       onFrame: (frame, onDelivered) => {
         this.logger.debug({ seq: frame.seq, samples: frame.samples.length }, 'frame collected');
         this.connection.enqueueFrame(frame, onDelivered);
+        seq.spooled(frame.seq);
       },
     });
+  }
+
+  /** The disk spool; should it be unusable (read-only or broken disk), telemetry still flows, unspooled. */
+  private openSpool(options: AgentOptions): FrameQueue {
+    const dir = stateFiles.spool(options.stateDir);
+    try {
+      return DiskSpool.open({ dir, maxBytes: options.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES, logger: this.logger });
+    } catch (error) {
+      this.logger.error({ dir, err: (error as Error).message }, 'cannot open the frame spool; frames are kept in memory only and lost if the agent stops');
+      return new MemoryFrameQueue();
+    }
   }
 
   /** Runs until stop() (resolves) or until the collector refuses the agent (rejects with FatalCloseError). */
@@ -97,6 +122,7 @@ export class Agent {
     this.stopping ??= (async () => {
       this.frames.stop();
       await Promise.allSettled([this.connection.stop(), this.jobs.stop()]);
+      this.queue.close();
       this.status.update({ running: false, state: 'disconnected' });
       this.status.flush();
       this.logger.info('agent stopped');

@@ -66,7 +66,8 @@ async function main(): Promise<void> {
 
   if (!existsSync(join(agentState, 'agent.json'))) {
     const token = runCli(collectorBin, ['enroll-token', 'create', '--tenant', 'demo', '--site', 'lab', '--tags', 'demo', '--max-uses', '1', '--expires', '10m', '--data', dataDir]);
-    runCli(agentBin, ['enroll', '--server', url, '--token', token, '--state', agentState]);
+    // The demo runs on loopback without a certificate, so plain http is allowed explicitly.
+    runCli(agentBin, ['enroll', '--server', url, '--token', token, '--state', agentState, '--allow-plaintext']);
   }
   const agent = spawn(process.execPath, [agentBin, 'run', '--state', agentState, '--interval', interval], {
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -76,7 +77,8 @@ async function main(): Promise<void> {
   agent.on('exit', (code) => { if (code) process.stderr.write(`vigil-agent exited with code ${code}\n`); });
 
   const { rules } = await api(url, adminToken, 'GET', '/api/v1/rules');
-  if (rules.length === 0) {
+  // The collector seeds its built-in "Agent offline" rule; the demo adds its starters once beside it.
+  if (!rules.some((rule: { id: string }) => rule.id !== BUILT_IN_OFFLINE_RULE_ID)) {
     await api(url, adminToken, 'POST', '/api/v1/rules', { name: 'Root disk almost full', metric: 'disk.used_pct', labels: { mount: '/' }, op: '>', threshold: 90, clearThreshold: 85, forSamples: 3, priority: 'P2' });
     await api(url, adminToken, 'POST', '/api/v1/rules', { name: 'Memory pressure', metric: 'mem.used_pct', op: '>', threshold: 90, clearThreshold: 80, forSamples: 3, priority: 'P3' });
   }
@@ -92,6 +94,8 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 }
+
+const BUILT_IN_OFFLINE_RULE_ID = 'rul_agent_offline';
 
 main().catch((err: unknown) => {
   process.stderr.write(`demo: ${(err as Error).message}\n`);

@@ -1,9 +1,14 @@
 import { startNode, runNode, type Child } from './child.js';
 import { AGENT_BIN } from './paths.js';
 
-/** Enrolls a real agent (`vigil-agent enroll`) into a state dir and returns its id. */
-export async function enrollAgent(serverUrl: string, token: string, stateDir: string): Promise<string> {
-  const result = await runNode(AGENT_BIN, ['enroll', '--server', serverUrl, '--token', token, '--state', stateDir]);
+/**
+ * Enrolls a real agent (`vigil-agent enroll`) into a state dir and returns its id. An http://
+ * collector (the loopback tests) is allowed explicitly; for https pass --ca or --fingerprint in
+ * `extraArgs`.
+ */
+export async function enrollAgent(serverUrl: string, token: string, stateDir: string, extraArgs: string[] = []): Promise<string> {
+  const plaintext = serverUrl.startsWith('http://') ? ['--allow-plaintext'] : [];
+  const result = await runNode(AGENT_BIN, ['enroll', '--server', serverUrl, '--token', token, '--state', stateDir, ...plaintext, ...extraArgs]);
   if (result.code !== 0) throw new Error(`vigil-agent enroll failed (${result.code}): ${result.stderr}${result.stdout}`);
   const match = /agt_[A-Za-z0-9_-]+/.exec(result.stdout);
   if (!match) throw new Error(`vigil-agent enroll printed no agent id: ${result.stdout}`);

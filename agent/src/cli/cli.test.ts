@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentEnrollmentFileSchema, AgentRuntimeStatusSchema, CloseCode, FrameSchema } from '@vigil/shared';
 import { COLLECTOR_NAMES } from '../collectors/registry.js';
 import { FakeCollector } from '../testing/fake-collector.js';
+import { renderStatus, type StatusReport } from './status.js';
 
 /** These drive the built CLI (dist/) as a real child process, the way users and services run it. */
 const BIN = fileURLToPath(new URL('../../bin/vigil-agent.js', import.meta.url));
@@ -97,7 +98,7 @@ describe('vigil-agent collect --once', () => {
 describe('vigil-agent enroll', () => {
   it('stores the identity privately and prints the agent id', async () => {
     const state = tempState();
-    const { code, stdout, stderr } = await cli(['enroll', '--server', fake.url, '--token', TOKEN, '--state', state]);
+    const { code, stdout, stderr } = await cli(['enroll', '--allow-plaintext', '--server', fake.url, '--token', TOKEN, '--state', state]);
     expect(stderr).not.toMatch(/PRIVATE KEY/);
     expect(code).toBe(0);
     const agentId = stdout.trim();
@@ -109,14 +110,14 @@ describe('vigil-agent enroll', () => {
       expect(statSync(join(state, 'agent.key')).mode & 0o777).toBe(0o600);
       expect(statSync(state).mode & 0o777).toBe(0o700);
     }
-    const again = await cli(['enroll', '--server', fake.url, '--token', TOKEN, '--state', state]);
+    const again = await cli(['enroll', '--allow-plaintext', '--server', fake.url, '--token', TOKEN, '--state', state]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already enrolled.*--force/);
   });
 
   it("prints the collector's error message and exits 1 when refused", async () => {
     const state = tempState();
-    const { code, stdout, stderr } = await cli(['enroll', '--server', fake.url, '--token', 'wrong-token-0123456789', '--state', state]);
+    const { code, stdout, stderr } = await cli(['enroll', '--allow-plaintext', '--server', fake.url, '--token', 'wrong-token-0123456789', '--state', state]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/enrollment token is invalid or expired/);
@@ -127,7 +128,7 @@ describe('vigil-agent enroll', () => {
 describe('vigil-agent run and status', () => {
   it('streams frames, reports its status, and stops with 1000 and exit 0 on SIGTERM', async () => {
     const state = tempState();
-    const enrolled = await cli(['enroll', '--server', fake.url, '--token', TOKEN, '--state', state]);
+    const enrolled = await cli(['enroll', '--allow-plaintext', '--server', fake.url, '--token', TOKEN, '--state', state]);
     const agentId = enrolled.stdout.trim();
 
     const agent = start(['run', '--state', state, '--interval', '200ms']);
@@ -142,8 +143,13 @@ describe('vigil-agent run and status', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(new RegExp(`agent\\s+${agentId}`));
     expect(human.stdout).toMatch(/connection\s+connected/);
+    expect(human.stdout).toMatch(/last acked seq\s+\d+/);
+    expect(human.stdout).toMatch(/spool\s+\d+ frames? awaiting ack, [\d.]+ [KM]?B of 256 MB/);
+    expect(human.stdout).toMatch(/dropped frames\s+0/);
     const json = JSON.parse((await cli(['status', '--state', state, '--json'])).stdout);
-    expect(json).toMatchObject({ enrolled: true, processAlive: true, enrollment: { agentId }, status: { state: 'connected', agentId } });
+    expect(json).toMatchObject({ enrolled: true, processAlive: true, enrollment: { agentId }, status: { state: 'connected', agentId, dropped: 0, spoolMaxBytes: 256 * 1024 * 1024 } });
+    expect(json.status).toHaveProperty('spoolBytes');
+    expect(json.status).toHaveProperty('unacked');
 
     const closesBefore = fake.closes.length;
     agent.child.kill('SIGTERM');
@@ -165,13 +171,46 @@ describe('vigil-agent run and status', () => {
 
   it('exits 3 without retrying when the collector refuses the agent', async () => {
     const state = tempState();
-    await cli(['enroll', '--server', fake.url, '--token', TOKEN, '--state', state]);
+    await cli(['enroll', '--allow-plaintext', '--server', fake.url, '--token', TOKEN, '--state', state]);
     fake.refuseWith = { code: CloseCode.unauthorized, reason: 'authentication failed' };
     const connectionsBefore = fake.connections;
     const agent = start(['run', '--state', state, '--interval', '200ms']);
     expect(await agent.exited).toBe(3);
     expect(fake.connections).toBe(connectionsBefore + 1);
     expect(agent.stderr()).toMatch(/refused this agent/);
+  });
+
+  it('spools frames on disk while the collector does not acknowledge them, under the --spool-max cap', async () => {
+    const state = tempState();
+    const enrolled = await cli(['enroll', '--allow-plaintext', '--server', fake.url, '--token', TOKEN, '--state', state]);
+    const agentId = enrolled.stdout.trim();
+    fake.autoAck = false;
+    try {
+      const agent = start(['run', '--state', state, '--interval', '100ms', '--spool-max', '16KB']);
+      const readStatus = () => (existsSync(join(state, 'status.json')) ? AgentRuntimeStatusSchema.parse(JSON.parse(readFileSync(join(state, 'status.json'), 'utf8'))) : null);
+      await until(() => (readStatus()?.dropped ?? 0) > 0, 'the capped spool to drop frames');
+      const status = readStatus()!;
+      expect(status.spoolMaxBytes).toBe(16 * 1024);
+      expect(status.unacked).toBeGreaterThan(0);
+      expect(fake.frames.some((f) => f.agentId === agentId)).toBe(true);
+      const human = await cli(['status', '--state', state]);
+      expect(human.stdout).toMatch(/spool\s+\d+ frames? awaiting ack, [\d.]+ KB of 16 KB/);
+      expect(human.stdout).toMatch(/dropped frames\s+\d+ \(oldest, spool full\)/);
+      agent.child.kill('SIGTERM');
+      expect(await agent.exited).toBe(0);
+    } finally {
+      fake.autoAck = true;
+    }
+  });
+
+  it('refuses a --spool-max that is not a size or is too small', async () => {
+    const state = tempState();
+    const bad = await cli(['run', '--state', state, '--spool-max', 'lots']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--spool-max.*invalid size "lots"/);
+    const small = await cli(['run', '--state', state, '--spool-max', '4KB']);
+    expect(small.code).not.toBe(0);
+    expect(small.stderr).toMatch(/at least 16KB/);
   });
 
   it('says when the endpoint is not enrolled', async () => {
@@ -182,5 +221,27 @@ describe('vigil-agent run and status', () => {
     const run = await cli(['run', '--state', state]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/not enrolled/);
+  });
+});
+
+describe('vigil-agent status rendering', () => {
+  const report = (status: Partial<NonNullable<StatusReport['status']>>): StatusReport => ({
+    stateDir: '/state',
+    enrolled: true,
+    processAlive: true,
+    enrollment: { server: 'https://vigil.example.com', agentId: 'agt_1', tenantId: 'acme', siteId: 'hq', tags: [], enrolledAt: '2024-01-01T00:00:00.000Z' },
+    status: {
+      pid: 1, agentId: 'agt_1', server: 'https://vigil.example.com', state: 'disconnected', running: true, startedAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z',
+      lastConnectedAt: null, lastDisconnectedAt: null, lastSeq: 4321, lastAckedSeq: 4000, unacked: 321, dropped: 0, spoolBytes: 0, spoolMaxBytes: 0, pendingResults: 0, lastError: null,
+      ...status,
+    },
+  });
+
+  it('shows the connection, the last acknowledged seq, the spool depth against its cap and the drops', () => {
+    const text = renderStatus(report({ unacked: 321, spoolBytes: 655_360, spoolMaxBytes: 256 * 1024 * 1024, dropped: 17 }));
+    expect(text).toMatch(/^connection\s+disconnected$/m);
+    expect(text).toMatch(/^last acked seq\s+4000$/m);
+    expect(text).toMatch(/^spool\s+321 frames awaiting ack, 640 KB of 256 MB$/m);
+    expect(text).toMatch(/^dropped frames\s+17 \(oldest, spool full\)$/m);
   });
 });

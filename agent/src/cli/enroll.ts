@@ -1,8 +1,9 @@
 import { generateAgentKeyPair, type EnrollRequest } from '@vigil/shared';
 import { describeHost } from '../enroll/host-info.js';
 import { EnrollError, requestEnrollment } from '../enroll/enroll-client.js';
+import { enrollmentTrustFields, resolveEnrollTransport, type EnrollTransport } from '../enroll/transport-options.js';
 import { ensureStateDir } from '../state/atomic-write.js';
-import { isEnrolled, writeIdentity } from '../state/enrollment-store.js';
+import { CA_FILE_NAME, isEnrolled, writeIdentity } from '../state/enrollment-store.js';
 import { stateFiles } from '../state/paths.js';
 import { AGENT_VERSION } from '../version.js';
 import { CliError } from './options.js';
@@ -13,6 +14,12 @@ export interface EnrollCommandOptions {
   stateDir: string;
   timeoutMs: number;
   force: boolean;
+  /** PEM file with the CA certificate(s) the collector's certificate must chain to. */
+  caFile?: string;
+  /** The collector certificate's SHA-256 fingerprint to pin, as typed. */
+  fingerprint?: string;
+  /** Allow an http:// server (loopback demos and tests). */
+  allowPlaintext?: boolean;
 }
 
 function normaliseServer(server: string): string {
@@ -34,6 +41,18 @@ function normaliseServer(server: string): string {
  */
 export async function enrollCommand(options: EnrollCommandOptions): Promise<string> {
   const server = normaliseServer(options.server);
+  let transport: EnrollTransport;
+  try {
+    transport = resolveEnrollTransport({
+      server,
+      ...(options.caFile !== undefined ? { caFile: options.caFile } : {}),
+      ...(options.fingerprint !== undefined ? { fingerprint: options.fingerprint } : {}),
+      ...(options.allowPlaintext ? { allowPlaintext: true } : {}),
+    });
+  } catch (error) {
+    if (error instanceof EnrollError) throw new CliError(error.message);
+    throw error;
+  }
   if (isEnrolled(options.stateDir) && !options.force) {
     throw new CliError(`already enrolled (${stateFiles.enrollment(options.stateDir)} exists); use --force to replace this endpoint's identity`);
   }
@@ -46,15 +65,18 @@ export async function enrollCommand(options: EnrollCommandOptions): Promise<stri
 
   const keys = generateAgentKeyPair();
   const request: EnrollRequest = { token: options.token, publicKey: keys.publicKey, agentVersion: AGENT_VERSION, ...(await describeHost()) };
+  if (transport.warning) process.stderr.write(`vigil-agent: ${transport.warning}\n`);
   let response;
   try {
-    response = await requestEnrollment(server, request, options.timeoutMs);
+    response = await requestEnrollment(server, request, options.timeoutMs, transport.trust);
   } catch (error) {
     if (error instanceof EnrollError) throw new CliError(error.message);
     throw error;
   }
+  const { caPem } = transport.trust;
   writeIdentity(options.stateDir, {
     privateKeyPem: keys.privateKeyPem,
+    ...(caPem !== undefined ? { caPem } : {}),
     enrollment: {
       server,
       agentId: response.agentId,
@@ -62,6 +84,7 @@ export async function enrollCommand(options: EnrollCommandOptions): Promise<stri
       siteId: response.siteId,
       tags: response.tags,
       enrolledAt: new Date().toISOString(),
+      ...enrollmentTrustFields(transport.trust, CA_FILE_NAME),
     },
   });
   process.stderr.write(`enrolled as agent ${response.agentId} (tenant ${response.tenantId}, site ${response.siteId}); state in ${options.stateDir}\n`);

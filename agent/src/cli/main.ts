@@ -11,7 +11,8 @@ import { addServiceCommand } from '../service/cli.js';
 import { collectCommand } from './collect.js';
 import { enrollCommand } from './enroll.js';
 import { CliError, EXIT_REFUSED, durationOption } from './options.js';
-import { runCommand } from './run.js';
+import { runCommand, spoolMaxArgument } from './run.js';
+import { DEFAULT_SPOOL_MAX_BYTES } from '../connection/spool/byte-size.js';
 import { gatherStatus, renderStatus } from './status.js';
 
 const stateOption = () =>
@@ -56,10 +57,18 @@ program
   .addOption(stateOption())
   .addOption(new Option('--timeout <duration>', 'request timeout').default(15_000, '15s').argParser(durationOption(1)))
   .option('--force', "replace an existing enrollment (the old identity's key is overwritten)", false)
-  .addHelpText('after', '\nWrites agent.json and agent.key (mode 0600) into the state directory (mode 0700).')
+  .option('--ca <file>', "PEM CA certificate(s) the collector's certificate must chain to, instead of the system CAs; copied into the state directory")
+  .option('--fingerprint <sha256>', "pin the collector's certificate by its SHA-256 fingerprint (as `vigil-collector serve` prints it; colons optional)")
+  .option('--allow-plaintext', 'allow an http:// server: nothing is encrypted, so only for loopback demos and tests', false)
+  .addHelpText('after', '\nWrites agent.json and agent.key (mode 0600) into the state directory (mode 0700), and ca.pem with --ca.\nThe enrollment and every later connection verify the collector the same way: --ca, --fingerprint (both: both must hold), else the system CAs.')
   .action(
-    action(async (opts: { server: string; token: string; state?: string; timeout: number; force: boolean }) => {
-      const agentId = await enrollCommand({ server: opts.server, token: opts.token, stateDir: resolveStateDir(opts.state), timeoutMs: opts.timeout, force: opts.force });
+    action(async (opts: { server: string; token: string; state?: string; timeout: number; force: boolean; ca?: string; fingerprint?: string; allowPlaintext: boolean }) => {
+      const agentId = await enrollCommand({
+        server: opts.server, token: opts.token, stateDir: resolveStateDir(opts.state), timeoutMs: opts.timeout, force: opts.force,
+        ...(opts.ca !== undefined ? { caFile: opts.ca } : {}),
+        ...(opts.fingerprint !== undefined ? { fingerprint: opts.fingerprint } : {}),
+        allowPlaintext: opts.allowPlaintext,
+      });
       process.stdout.write(`${agentId}\n`);
     }),
   );
@@ -72,11 +81,12 @@ program
   .addOption(servicesOption())
   .addOption(new Option('--patch-interval <duration>', 'time between pending-patch scans').default(DEFAULT_PATCH_INTERVAL_MS, '6h').argParser(durationOption(60_000)))
   .option('--patch-refresh', 'refresh the package catalog before each patch scan (apt-get update, dnf without -C, ...)', false)
+  .addOption(new Option('--spool-max <size>', 'cap on the disk spool of frames awaiting the collector (oldest dropped beyond it), e.g. 64MB, 1GB').default(DEFAULT_SPOOL_MAX_BYTES, '256MB').argParser(spoolMaxArgument))
   .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']))
-  .addHelpText('after', '\nLogs (JSON lines) go to stderr. Runtime state is written to status.json in the state directory.')
+  .addHelpText('after', '\nLogs (JSON lines) go to stderr. Runtime state is written to status.json in the state directory;\nframes awaiting the collector are spooled under spool/ there.')
   .action(
-    action(async (opts: { state?: string; interval: number; logLevel?: string; services?: string[]; patchInterval: number; patchRefresh: boolean }) => {
-      await runCommand({ stateDir: resolveStateDir(opts.state), intervalMs: opts.interval, ...(opts.logLevel ? { logLevel: opts.logLevel } : {}), ...(opts.services ? { services: opts.services } : {}), patches: { intervalMs: opts.patchInterval, refresh: opts.patchRefresh } });
+    action(async (opts: { state?: string; interval: number; logLevel?: string; services?: string[]; patchInterval: number; patchRefresh: boolean; spoolMax: number }) => {
+      await runCommand({ stateDir: resolveStateDir(opts.state), intervalMs: opts.interval, ...(opts.logLevel ? { logLevel: opts.logLevel } : {}), ...(opts.services ? { services: opts.services } : {}), patches: { intervalMs: opts.patchInterval, refresh: opts.patchRefresh }, spoolMaxBytes: opts.spoolMax });
     }),
   );
 

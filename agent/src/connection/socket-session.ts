@@ -1,3 +1,4 @@
+import type { ClientRequest } from 'node:http';
 import WebSocket from 'ws';
 import {
   CloseCode,
@@ -11,7 +12,7 @@ import {
   type WelcomeMessage,
 } from '@vigil/shared';
 import type { Logger } from '../log.js';
-import type { ServerTrust } from './server-trust.js';
+import { UntrustedCollectorError, connectTrusted, type ServerTrust } from './server-trust.js';
 
 export interface SessionOptions {
   url: string;
@@ -59,7 +60,12 @@ export class SocketSession {
   private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SessionOptions) {
-    this.ws = new WebSocket(options.url, { maxPayload: MAX_MESSAGE_BYTES, handshakeTimeout: options.handshakeTimeoutMs });
+    const secure = new URL(options.url).protocol === 'wss:';
+    this.ws = new WebSocket(options.url, {
+      maxPayload: MAX_MESSAGE_BYTES,
+      handshakeTimeout: options.handshakeTimeoutMs,
+      ...(secure ? this.trustedTransport(options.trust ?? {}) : {}),
+    });
     this.ended = new Promise((resolve) => {
       this.ws.on('close', (code, reason) => {
         this.phase = 'closed';
@@ -68,6 +74,7 @@ export class SocketSession {
       });
     });
     this.ws.on('open', () => {
+      if (!secure) this.warnPlaintext();
       this.phase = 'awaiting-challenge';
       this.lastHeardAt = performance.now();
       this.handshakeTimer = setTimeout(
@@ -116,6 +123,40 @@ export class SocketSession {
     this.error ??= why;
     this.options.logger.warn({ reason: why }, 'dropping the connection');
     this.ws.terminate();
+  }
+
+  /**
+   * wss:// through connectTrusted: the upgrade request is held back (finishRequest) until the
+   * collector's certificate passed the CA check or the pin, so an impostor gets nothing, not even
+   * the request line; a failure ends the attempt with an error naming what did not match.
+   */
+  private trustedTransport(trust: ServerTrust): Pick<WebSocket.ClientOptions, 'createConnection' | 'finishRequest'> {
+    let trusted: Promise<void> = Promise.reject(new Error('no connection was opened'));
+    trusted.catch(() => {});
+    // Only the address is taken from the request options: they also carry the URL path, which
+    // tls.connect would read as a Unix socket path.
+    const createConnection = (options: { host: string; port: number | string }) => {
+      const connection = connectTrusted({ host: options.host, port: Number(options.port) }, trust);
+      trusted = connection.trusted;
+      return connection.socket;
+    };
+    const finishRequest = (request: ClientRequest): void => {
+      trusted.then(
+        () => request.end(),
+        (error: Error) => {
+          if (!(error instanceof UntrustedCollectorError)) return; // a transport error: ws reports it
+          this.error = error.message;
+          this.options.logger.error({ reason: error.message }, 'refusing the collector: its certificate does not match what was fixed at enrollment');
+        },
+      );
+    };
+    return { createConnection: createConnection as unknown as WebSocket.ClientOptions['createConnection'], finishRequest };
+  }
+
+  private warnPlaintext(): void {
+    const { logger, url, trust } = this.options;
+    if (trust?.allowPlaintext) logger.warn({ url }, 'connected over plain ws:// (allowed at enrollment): telemetry and scripts travel unencrypted');
+    else logger.warn({ url }, 'connected over plain ws:// although this enrollment predates --allow-plaintext: telemetry and scripts travel unencrypted; enroll again with an https:// server');
   }
 
   private receive(data: WebSocket.RawData, isBinary: boolean): void {

@@ -1,34 +1,36 @@
 import { ApiErrorSchema, EnrollResponseSchema, describeZodError, type EnrollRequest, type EnrollResponse } from '@vigil/shared';
+import { UntrustedCollectorError, type ServerTrust } from '../connection/server-trust.js';
+import { EnrollError } from './enroll-error.js';
+import { PostTimeoutError, postJson, type HttpReply } from './post-json.js';
 
-export class EnrollError extends Error {}
+export { EnrollError } from './enroll-error.js';
 
-/** POSTs the enrollment request; the collector's `{error:{message}}` becomes the error message. */
-export async function requestEnrollment(server: string, request: EnrollRequest, timeoutMs: number): Promise<EnrollResponse> {
+/**
+ * POSTs the enrollment request over a connection checked against `trust` (the same check every
+ * later connection gets); the collector's `{error:{message}}` becomes the error message.
+ */
+export async function requestEnrollment(server: string, request: EnrollRequest, timeoutMs: number, trust: ServerTrust = {}): Promise<EnrollResponse> {
   const url = new URL('api/v1/agents/enroll', server.endsWith('/') ? server : `${server}/`);
-  let response: Response;
+  let response: HttpReply;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    response = await postJson(url, request, trust, timeoutMs);
   } catch (error) {
-    const err = error as Error & { cause?: { message?: string } };
-    if (err.name === 'TimeoutError') throw new EnrollError(`no answer from ${url.origin} within ${timeoutMs} ms`);
-    throw new EnrollError(`cannot reach ${url.origin}: ${err.cause?.message ?? err.message}`);
+    if (error instanceof UntrustedCollectorError) {
+      throw new EnrollError(`refusing to enroll with ${url.origin}, nothing was sent: ${error.message}. Check --ca or --fingerprint against the certificate \`vigil-collector serve\` printed`);
+    }
+    if (error instanceof PostTimeoutError) throw new EnrollError(`no answer from ${url.origin} within ${timeoutMs} ms`);
+    throw new EnrollError(`cannot reach ${url.origin}: ${(error as Error).message}`);
   }
 
-  const text = await response.text();
   let body: unknown;
   try {
-    body = text ? JSON.parse(text) : undefined;
+    body = response.text ? JSON.parse(response.text) : undefined;
   } catch {
     body = undefined;
   }
-  if (!response.ok) {
+  if (response.status < 200 || response.status > 299) {
     const apiError = ApiErrorSchema.safeParse(body);
-    const detail = apiError.success ? apiError.data.error.message : text.trim().slice(0, 200) || response.statusText;
+    const detail = apiError.success ? apiError.data.error.message : response.text.trim().slice(0, 200) || response.statusText;
     throw new EnrollError(`enrollment refused (HTTP ${response.status}): ${detail}`);
   }
   const parsed = EnrollResponseSchema.safeParse(body);

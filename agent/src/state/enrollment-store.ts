@@ -1,4 +1,5 @@
 import { readFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { AgentEnrollmentFileSchema, describeZodError, type AgentEnrollmentFile } from '@vigil/shared';
 import { ensureStateDir, writeFileAtomicSync } from './atomic-write.js';
 import { stateFiles } from './paths.js';
@@ -7,6 +8,9 @@ export interface AgentIdentity {
   enrollment: AgentEnrollmentFile;
   privateKeyPem: string;
 }
+
+/** Where enroll keeps the collector's CA (--ca), named relative to the state dir in agent.json. */
+export const CA_FILE_NAME = 'ca.pem';
 
 export class NotEnrolledError extends Error {
   constructor(readonly stateDir: string) {
@@ -45,12 +49,17 @@ export function readIdentity(stateDir: string): AgentIdentity {
 }
 
 /**
- * The key is written before agent.json: agent.json is the "enrolled" marker, so a crash in between
- * leaves an endpoint that is plainly not enrolled rather than one without its key.
+ * The key (and the CA, if any) is written before agent.json: agent.json is the "enrolled" marker,
+ * so a crash in between leaves an endpoint that is plainly not enrolled rather than one without its
+ * key. `caPem` is stored as CA_FILE_NAME, which agent.json must then name; without it, a CA left by
+ * an earlier enrollment is removed.
  */
-export function writeIdentity(stateDir: string, identity: AgentIdentity): void {
+export function writeIdentity(stateDir: string, identity: AgentIdentity & { caPem?: string }): void {
   ensureStateDir(stateDir);
   writeFileAtomicSync(stateFiles.privateKey(stateDir), identity.privateKeyPem, 0o600);
+  const caFile = join(stateDir, CA_FILE_NAME);
+  if (identity.caPem !== undefined) writeFileAtomicSync(caFile, identity.caPem, 0o600);
+  else rmSync(caFile, { force: true });
   writeFileAtomicSync(stateFiles.enrollment(stateDir), `${JSON.stringify(identity.enrollment, null, 2)}\n`, 0o600);
   // A new identity starts a new seq series and a fresh runtime status.
   rmSync(stateFiles.seq(stateDir), { force: true });

@@ -1,6 +1,7 @@
 import { EnrollmentTokenInputSchema, describeZodError, parseDuration } from '@vigil/shared';
 import { Command, InvalidArgumentError } from 'commander';
-import { mkdirSync } from 'node:fs';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createEnrollmentToken } from '../auth/enrollment-tokens.js';
 import { databaseFile, startCollector } from '../server.js';
@@ -18,6 +19,42 @@ function positiveInt(value: string): number {
   return n;
 }
 
+interface ServeTls {
+  cert: string;
+  key: string;
+  /** What agents pin with `vigil-agent enroll --fingerprint`. */
+  fingerprint256: string;
+}
+
+/** --tls-cert and --tls-key, read and checked to belong together before anything listens. */
+function loadServeTls(certFile: string | undefined, keyFile: string | undefined): ServeTls | undefined {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) throw new Error('--tls-cert and --tls-key go together: give both to serve HTTPS and WSS, or neither for plain HTTP');
+  const read = (file: string, option: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read ${option} ${file}: ${(error as Error).message}`);
+    }
+  };
+  const cert = read(certFile, '--tls-cert');
+  const key = read(keyFile, '--tls-key');
+  let leaf: X509Certificate;
+  try {
+    leaf = new X509Certificate(cert); // the first certificate of a chain is the server's own
+  } catch (error) {
+    throw new Error(`--tls-cert ${certFile} is not a PEM certificate: ${(error as Error).message}`);
+  }
+  let privateKey;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (error) {
+    throw new Error(`--tls-key ${keyFile} is not an unencrypted PEM private key: ${(error as Error).message}`);
+  }
+  if (!leaf.checkPrivateKey(privateKey)) throw new Error(`--tls-key ${keyFile} does not belong to the certificate in --tls-cert ${certFile}`);
+  return { cert, key, fingerprint256: leaf.fingerprint256 };
+}
+
 const program = new Command()
   .name('vigil-collector')
   .description('The Vigil collector: agent gateway, telemetry store, alert engine, remediation and API in one process.');
@@ -32,14 +69,23 @@ program
   .option('--handshake-timeout <duration>', 'time a new agent connection has to authenticate', '10s')
   .option('--offline-after <duration>', 'mark an agent offline when unheard of this long (default: three of its frame intervals)')
   .option('--max-handshakes <n>', 'agent connections allowed mid-handshake at once; more are told to retry later', positiveInt)
-  .action(async (opts: { port: number; host: string; data: string; heartbeat: string; handshakeTimeout: string; offlineAfter?: string; maxHandshakes?: number }) => {
+  .option('--tls-cert <file>', 'PEM certificate (chain, server certificate first): serve HTTPS and WSS; needs --tls-key')
+  .option('--tls-key <file>', 'PEM private key of --tls-cert')
+  .action(async (opts: { port: number; host: string; data: string; heartbeat: string; handshakeTimeout: string; offlineAfter?: string; maxHandshakes?: number; tlsCert?: string; tlsKey?: string }) => {
+    const tls = loadServeTls(opts.tlsCert, opts.tlsKey);
     const collector = await startCollector({
       dataDir: opts.data, host: opts.host, port: opts.port,
       heartbeatSec: Math.max(1, Math.round(parseDuration(opts.heartbeat) / 1000)),
       handshakeTimeoutMs: parseDuration(opts.handshakeTimeout),
       ...(opts.offlineAfter ? { offlineAfterMs: parseDuration(opts.offlineAfter) } : {}),
       ...(opts.maxHandshakes ? { maxPendingHandshakes: opts.maxHandshakes } : {}),
+      ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     });
+    if (tls) {
+      // Printed for the admin to copy into `vigil-agent enroll --fingerprint`.
+      collector.context.log.info({ fingerprint256: tls.fingerprint256 }, 'serving TLS; agents can pin this certificate');
+      process.stdout.write(`vigil-collector certificate SHA-256 fingerprint ${tls.fingerprint256}\n`);
+    }
     // One plain line for people and scripts: where the collector is.
     process.stdout.write(`vigil-collector listening on ${collector.url}\n`);
     let stopping = false;

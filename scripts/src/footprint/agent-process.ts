@@ -17,10 +17,13 @@ function agentEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `vigil-agent enroll`, bounded: a hung enrollment fails the benchmark instead of stalling it. */
+/**
+ * `vigil-agent enroll`, bounded: a hung enrollment fails the benchmark instead of stalling it. The
+ * benchmark's collector is plain http on loopback, so that is allowed explicitly.
+ */
 export function enrollAgent(server: string, token: string, stateDir: string, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [AGENT_BIN, 'enroll', '--server', server, '--token', token, '--state', stateDir], { env: agentEnv(), timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(process.execPath, [AGENT_BIN, 'enroll', '--server', server, '--token', token, '--state', stateDir, '--allow-plaintext'], { env: agentEnv(), timeout: timeoutMs }, (error, stdout, stderr) => {
       if (error) reject(new Error(`agent enrollment failed: ${stderr.trim() || error.message}`));
       else resolve(stdout.trim());
     });
