@@ -61,7 +61,9 @@ export function writeIdentity(stateDir: string, identity: AgentIdentity & { caPe
   if (identity.caPem !== undefined) writeFileAtomicSync(caFile, identity.caPem, 0o600);
   else rmSync(caFile, { force: true });
   writeFileAtomicSync(stateFiles.enrollment(stateDir), `${JSON.stringify(identity.enrollment, null, 2)}\n`, 0o600);
-  // A new identity starts a new seq series and a fresh runtime status.
+  // A new identity starts a new seq series, an empty spool (frames spooled under the old identity
+  // must not go out under the new one) and a fresh runtime status.
   rmSync(stateFiles.seq(stateDir), { force: true });
+  rmSync(stateFiles.spool(stateDir), { recursive: true, force: true });
   rmSync(stateFiles.status(stateDir), { force: true });
 }

@@ -4,9 +4,9 @@ import { writeFileAtomicSync } from './atomic-write.js';
 
 /**
  * Where each event-log source resumes after a restart: a journald cursor, the last Windows
- * RecordId per log, the last macOS timestamp. A position is saved only once the collector has
- * acknowledged the frame carrying the entries before it, so nothing read but unacknowledged is
- * skipped after a crash.
+ * RecordId per log, the last macOS timestamp. A position is saved only once the frame carrying the
+ * entries before it is safe (in the disk spool, or acknowledged with an in-memory queue), so
+ * nothing read but not yet safe is skipped after a crash.
  */
 export interface EventCursorStore {
   /** The saved position of one source, as it was saved (the source validates it). */

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readIdentity, writeIdentity } from './enrollment-store.js';
 import { defaultStateDir, resolveStateDir } from './paths.js';
 import { FileSeqStore } from './seq-store.js';
 import { StatusFile, readStatusFile } from './status-file.js';
@@ -61,5 +62,20 @@ describe('state directory', () => {
     expect(defaultStateDir('linux', {})).toBe('/var/lib/vigil-agent');
     expect(defaultStateDir('darwin', {})).toBe('/Library/Application Support/Vigil');
     expect(defaultStateDir('win32', { ProgramData: 'D:\\PD' })).toMatch(/^D:\\PD.Vigil$/);
+  });
+});
+
+describe('writeIdentity', () => {
+  it('starts a new identity with no seq, no status and an empty spool', () => {
+    const dir = tempDir();
+    const enrollment = { server: 'https://vigil.example.com', agentId: 'agt_old', tenantId: 't', siteId: 's', tags: [], enrolledAt: new Date(0).toISOString() };
+    writeIdentity(dir, { privateKeyPem: 'old key', enrollment });
+    new FileSeqStore(dir).next();
+    mkdirSync(join(dir, 'spool'));
+    writeFileSync(join(dir, 'spool', 'segment'), 'frames of the old identity');
+    writeIdentity(dir, { privateKeyPem: 'new key', enrollment: { ...enrollment, agentId: 'agt_new' } });
+    expect(existsSync(join(dir, 'spool'))).toBe(false);
+    expect(new FileSeqStore(dir).last).toBe(0);
+    expect(readIdentity(dir).enrollment.agentId).toBe('agt_new');
   });
 });

@@ -10,7 +10,7 @@ export interface FrameLoopOptions {
   intervalMs: number;
   /** Upper bound of the random delay before the first frame; defaults to defaultSplayMs(intervalMs). */
   maxSplayMs?: number;
-  /** `onDelivered` holds what to call once the collector acknowledges this frame. */
+  /** `onDelivered` holds what to call once this frame is safe (spooled to disk, or acknowledged). */
   onFrame: (frame: Frame, onDelivered: ReadonlyArray<() => void>) => void;
   logger: Logger;
   random?: () => number;

@@ -21,10 +21,11 @@ const TOOL_MARGIN_MS = 2_000;
  * Event-log anomalies: event.errors and event.warnings per log, and the entries themselves.
  *
  * Two positions are kept. The read position moves as soon as entries are read, so the next frame
- * does not read again what already waits in an unacknowledged frame. The saved position moves
- * only in the frame's onDelivered hook, once the collector has acknowledged the frame carrying
- * those entries; after a crash reading resumes there, so nothing is lost, and what is read twice
- * the collector stores once (entries are unique per agent, log and id).
+ * does not read again what already waits in an undelivered frame. The saved position moves only
+ * in the frame's onDelivered hook, once the frame carrying those entries is safe (written to the
+ * disk spool, or acknowledged by the collector with an in-memory queue); after a crash reading
+ * resumes there, so nothing is lost, and what is read twice the collector stores once (entries
+ * are unique per agent, log and id).
  */
 export class EventsCollector<P> implements MetricCollector {
   readonly name = 'events';
@@ -36,7 +37,7 @@ export class EventsCollector<P> implements MetricCollector {
   private loaded = false;
   /** Said once, on the first frame: the saved position could not be used. */
   private startNote: string | undefined;
-  /** Numbers reads so that an older frame acknowledged late never moves the saved position back. */
+  /** Numbers reads so that an older frame delivered late never moves the saved position back. */
   private reads = 0;
   private savedRead = 0;
   private savedJson: string | undefined;
