@@ -1,7 +1,12 @@
+import zlib from 'node:zlib';
+
 /**
- * CRC-32 (IEEE 802.3, the zlib/PNG polynomial). Node 20's zlib has no crc32, and a record
+ * CRC-32 (IEEE 802.3, the zlib/PNG polynomial). zlib.crc32 arrived in Node 20.15, and Vigil
+ * supports every Node 20, so a table-driven fallback stands in on older releases. A record
  * checksum only has to catch torn and garbled writes, not adversaries.
  */
+const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
 const TABLE = (() => {
   const table = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -12,9 +17,14 @@ const TABLE = (() => {
   return table;
 })();
 
-/** Continues `previous` (the CRC of the bytes before) over `bytes`. */
-export function crc32(bytes: Uint8Array, previous = 0): number {
+/** The fallback, exported so a test can hold it to zlib's answer. */
+export function crc32Portable(bytes: Uint8Array, previous = 0): number {
   let crc = ~previous >>> 0;
   for (let i = 0; i < bytes.length; i++) crc = TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return ~crc >>> 0;
+}
+
+/** Continues `previous` (the CRC of the bytes before) over `bytes`. */
+export function crc32(bytes: Uint8Array, previous = 0): number {
+  return native ? native(bytes, previous) : crc32Portable(bytes, previous);
 }
