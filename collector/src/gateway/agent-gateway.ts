@@ -11,6 +11,7 @@ import type { JobService } from '../remediation/job-service.js';
 import type { Store } from '../store/index.js';
 import { AgentConnection, closeReason } from './agent-connection.js';
 import type { ConnectionRegistry } from './connection-registry.js';
+import { ConnectionThrottle, DEFAULT_RATE_LIMITS, type RateLimits } from './connection-throttle.js';
 import { parseAgentMessage } from './parse-agent-message.js';
 
 export interface GatewayOptions {
@@ -18,7 +19,17 @@ export interface GatewayOptions {
   handshakeTimeoutMs?: number;
   /** Connections that may be between accept and welcome at once (reconnect storms). */
   maxPendingHandshakes?: number;
+  /** Per-connection message and byte rates; unset fields keep DEFAULT_RATE_LIMITS. */
+  rateLimits?: Partial<RateLimits>;
 }
+
+/**
+ * A handshake costs a signature check and a few row reads and writes; 256 at once keeps a
+ * reconnect storm from queueing thousands of them ahead of the API while admitting agents as
+ * fast as the loop can verify them (more wait in their own backoff, not in our memory).
+ */
+export const DEFAULT_MAX_PENDING_HANDSHAKES = 256;
+const BUSY_REASON = 'collector busy admitting agents; retry later';
 
 /**
  * The /agent WebSocket: challenge → signed hello → welcome, then frames, job updates and
@@ -27,6 +38,9 @@ export interface GatewayOptions {
  */
 export class AgentGateway {
   private readonly sweepTimer: NodeJS.Timeout;
+  private readonly rateLimits: RateLimits;
+  private readonly maxPendingHandshakes: number;
+  private pendingHandshakes = 0;
 
   constructor(
     private readonly store: Store,
@@ -41,16 +55,44 @@ export class AgentGateway {
     // One timer for all connections: an agent silent for three heartbeats is presumed gone.
     this.sweepTimer = setInterval(() => this.sweepSilent(), options.heartbeatSec * 1000);
     this.sweepTimer.unref();
+    this.rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+    this.maxPendingHandshakes = options.maxPendingHandshakes ?? DEFAULT_MAX_PENDING_HANDSHAKES;
+  }
+
+  /** Connections accepted and not yet welcomed or closed. */
+  get handshakesInProgress(): number {
+    return this.pendingHandshakes;
   }
 
   accept(socket: WebSocket, request: FastifyRequest): void {
-    const nonce = newNonce();
     const remote = request.ip;
+    if (this.pendingHandshakes >= this.maxPendingHandshakes) {
+      // Refused before any work: no nonce, no timer. The agent backs off (jittered) and retries.
+      this.metrics.connectionsRefused.inc({ reason: 'busy' });
+      this.log.debug({ remote, pending: this.pendingHandshakes }, 'agent connection refused: too many handshakes in progress');
+      socket.close(CloseCode.tryAgainLater, BUSY_REASON);
+      return;
+    }
+    this.pendingHandshakes++;
+    let handshaking = true;
+    const endHandshake = (): void => {
+      if (!handshaking) return;
+      handshaking = false;
+      this.pendingHandshakes--;
+    };
+
+    const nonce = newNonce();
+    const throttle = new ConnectionThrottle(this.rateLimits, this.now());
+    let resumeTimer: NodeJS.Timeout | undefined;
+    let throttled = false;
     let connection: AgentConnection | null = null;
     const refuse = (code: number, reason: string, metricReason: string): void => {
       this.metrics.connectionsRefused.inc({ reason: metricReason });
       this.log.warn({ remote, agentId: connection?.agentId, code, reason }, 'agent connection refused');
       if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, closeReason(reason));
+      // Reading again lets the close handshake complete; whatever else arrives is ignored below.
+      clearTimeout(resumeTimer);
+      socket.resume();
     };
     const handshakeTimer = setTimeout(
       () => refuse(CloseCode.handshakeTimeout, 'no hello within the handshake timeout', 'handshake_timeout'),
@@ -58,6 +100,20 @@ export class AgentGateway {
     );
 
     socket.on('message', (data, isBinary) => {
+      // Messages already read when the connection was refused are not processed.
+      if (socket.readyState !== socket.OPEN) return;
+      const decision = throttle.admit(byteLength(data), this.now());
+      if (decision.action === 'close') return refuse(CloseCode.rateLimited, decision.reason, 'rate_limited');
+      if (decision.action === 'pause') {
+        // Slow the sender down instead of dropping it: TCP holds the rest until we read again.
+        if (!throttled) {
+          throttled = true;
+          this.log.info({ remote, agentId: connection?.agentId, pauseMs: Math.ceil(decision.ms) }, 'agent connection over its rate; reading paused to pace it');
+        }
+        clearTimeout(resumeTimer);
+        socket.pause();
+        resumeTimer = setTimeout(() => socket.resume(), Math.ceil(decision.ms));
+      }
       const parsed = parseAgentMessage(data as Buffer, isBinary);
       if (!parsed.ok) return refuse(parsed.code, parsed.reason, 'bad_message');
       const message = parsed.message;
@@ -67,6 +123,7 @@ export class AgentGateway {
         const result = this.authenticate(message, nonce);
         if (!result.ok) return refuse(result.code, result.reason, result.metric);
         connection = new AgentConnection(result.agent, socket, this.now(), message.intervalSec ? Math.round(message.intervalSec * 1000) : null);
+        endHandshake();
         this.admit(connection, result.lastSeq, result.agentVersion, message.agentVersion);
         return;
       }
@@ -75,6 +132,8 @@ export class AgentGateway {
     });
     socket.on('close', () => {
       clearTimeout(handshakeTimer);
+      clearTimeout(resumeTimer);
+      endHandshake();
       if (connection && this.registry.remove(connection)) {
         this.metrics.agentsConnected.set(this.registry.size);
         this.log.info({ agentId: connection.agentId, tenant: connection.agent.tenantId }, 'agent disconnected');
@@ -166,4 +225,9 @@ export class AgentGateway {
     clearInterval(this.sweepTimer);
     for (const connection of this.registry.all()) connection.close(CloseCode.goingAway, 'collector shutting down');
   }
+}
+
+function byteLength(data: unknown): number {
+  if (Array.isArray(data)) return data.reduce((sum: number, part: Buffer) => sum + part.length, 0);
+  return (data as Buffer | ArrayBuffer).byteLength;
 }
