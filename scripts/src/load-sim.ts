@@ -4,11 +4,13 @@
  *
  *   node scripts/dist/load-sim.js --spawn --agents 1000 --interval 1s --duration 30s
  *   node scripts/dist/load-sim.js --server http://127.0.0.1:8080 --data ./data --agents 5000
+ *   node scripts/dist/load-sim.js --spawn --storm --agents 5000 --max-handshakes 64
  */
 import { ApiClient } from './load/api-client.js';
 import { CollectorProcess } from './load/collector-process.js';
 import { parseLoadOptions } from './load/options.js';
 import { runLoad } from './load/run-load.js';
+import { runStorm } from './load/run-storm.js';
 
 async function main(): Promise<number> {
   const options = parseLoadOptions(process.argv);
@@ -32,19 +34,17 @@ async function main(): Promise<number> {
     let server = options.server;
     let token = options.token;
     if (options.spawn) {
-      const started = await CollectorProcess.start(log);
+      const started = await CollectorProcess.start(log, options.maxHandshakes === null ? [] : ['--max-handshakes', String(options.maxHandshakes)]);
       collector = started.collector;
       server = started.url;
       token = started.token;
       log(`started collector pid ${collector.pid} at ${server} (data ${collector.dataDir})`);
     }
     if (!server || !token) throw new Error('no collector URL or API token');
-    const summary = await runLoad(options, {
-      api: new ApiClient(server, token, options.requestTimeoutMs),
-      log,
-      signal: interrupt.signal,
-      collectorLog: collector?.logCounts ?? null,
-    });
+    const api = new ApiClient(server, token, options.requestTimeoutMs);
+    const summary = options.storm && collector
+      ? await runStorm(options, { api, collector, log, signal: interrupt.signal })
+      : await runLoad(options, { api, log, signal: interrupt.signal, collectorLog: collector?.logCounts ?? null });
     if (collector && !options.jsonOnly) {
       for (const [message, count] of Object.entries(collector.logCounts.messages)) log(`collector logged ×${count}: ${message}`);
     }

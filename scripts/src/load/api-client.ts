@@ -4,7 +4,12 @@ import { z } from 'zod';
 const CreatedEnrollmentTokenSchema = z.object({ token: z.string().min(16) });
 
 export class ApiRequestError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** Seconds the collector asked to wait (Retry-After on a 429), if it did. */
+    readonly retryAfterSec: number | null = null,
+  ) {
     super(message);
   }
 }
@@ -32,6 +37,13 @@ export class ApiClient {
 
   async deleteRule(id: string): Promise<void> {
     await this.request('DELETE', `/api/v1/rules/${encodeURIComponent(id)}`);
+  }
+
+  /** A GET whose body is read and dropped; throws unless the answer is 2xx. */
+  async probe(path: string, authenticated = true): Promise<void> {
+    const response = await this.fetch('GET', path, undefined, authenticated);
+    await response.arrayBuffer();
+    if (!response.ok) throw new ApiRequestError(response.status, `GET ${path}: HTTP ${response.status}`);
   }
 
   /** The collector's own Prometheus exposition, as text. */
@@ -67,7 +79,8 @@ export class ApiClient {
       } catch {
         // Not JSON: the raw text is the best description there is.
       }
-      throw new ApiRequestError(response.status, `${method} ${path}: HTTP ${response.status} ${message}`);
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new ApiRequestError(response.status, `${method} ${path}: HTTP ${response.status} ${message}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
     }
     return text ? (JSON.parse(text) as unknown) : null;
   }

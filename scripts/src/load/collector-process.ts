@@ -29,35 +29,54 @@ export interface CollectorLogCounts {
  */
 export class CollectorProcess {
   readonly logCounts: CollectorLogCounts = { warn: 0, error: 0, messages: {} };
+  private child: ChildProcess;
   private exited: Promise<void>;
   private removed = false;
+  private url: string | null = null;
   private readonly killOnExit = (): void => {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   };
 
   private constructor(
-    private readonly child: ChildProcess,
     readonly dataDir: string,
+    private readonly extraArgs: readonly string[],
     private readonly log: (line: string) => void,
   ) {
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.child = this.spawnServe('0');
+    this.exited = exitOf(this.child);
     // If the simulator dies without cleaning up, the collector must not outlive it.
     process.once('exit', this.killOnExit);
   }
 
-  static async start(log: (line: string) => void, startTimeoutMs = 30_000): Promise<{ collector: CollectorProcess; url: string; token: string }> {
+  /** `extraArgs` go to `serve`, e.g. ['--max-handshakes', '64']. */
+  static async start(log: (line: string) => void, extraArgs: readonly string[] = [], startTimeoutMs = 30_000): Promise<{ collector: CollectorProcess; url: string; token: string }> {
     const dataDir = mkdtempSync(join(tmpdir(), 'vigil-load-'));
-    const child = spawn(process.execPath, [COLLECTOR_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const collector = new CollectorProcess(child, dataDir, log);
+    const collector = new CollectorProcess(dataDir, extraArgs, log);
     try {
       const url = await collector.waitForListening(startTimeoutMs);
+      collector.url = url;
       return { collector, url, token: readAdminToken(dataDir) };
     } catch (err) {
       await collector.stop();
       throw err;
     }
+  }
+
+  /** A crash: SIGKILL, no goodbye to the agents, nothing flushed beyond what SQLite committed. */
+  async kill(timeoutMs = 10_000): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await Promise.race([this.exited, delay(timeoutMs)]);
+  }
+
+  /** Starts a new collector process on the same data directory and port; resolves once it listens. */
+  async restart(startTimeoutMs = 30_000): Promise<string> {
+    if (!this.url) throw new Error('the collector never listened, so there is no port to restart on');
+    await this.kill();
+    this.child = this.spawnServe(new URL(this.url).port);
+    this.exited = exitOf(this.child);
+    const url = await this.waitForListening(startTimeoutMs);
+    if (url !== this.url) this.log(`collector came back at ${url}, not ${this.url}`);
+    return url;
   }
 
   get pid(): number | undefined {
@@ -80,6 +99,12 @@ export class CollectorProcess {
       this.removed = true;
       rmSync(this.dataDir, { recursive: true, force: true });
     }
+  }
+
+  private spawnServe(port: string): ChildProcess {
+    return spawn(process.execPath, [COLLECTOR_BIN, 'serve', '--host', '127.0.0.1', '--port', port, '--data', this.dataDir, ...this.extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
 
   private waitForListening(timeoutMs: number): Promise<string> {
@@ -126,6 +151,10 @@ export class CollectorProcess {
     this.logCounts.messages[key] = seen;
     if (seen === 1) this.log(`collector ${key}`);
   }
+}
+
+function exitOf(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,12 +1,13 @@
-import { generateAgentKeyPair } from '@vigil/shared';
 import { createPrivateKey } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { ApiClient } from './api-client.js';
+import { CloseCode, generateAgentKeyPair, type EnrollRequest, type EnrollResponse } from '@vigil/shared';
+import { ApiRequestError, type ApiClient } from './api-client.js';
 import { isFdExhaustion } from './fd-limit.js';
-import { runPool } from './pool.js';
+import { runPool, sleep } from './pool.js';
 import type { RunStats } from './run-stats.js';
 import { SampleProfile } from './sample-profile.js';
-import { SIM_AGENT_VERSION, SimAgent } from './sim-agent.js';
+import { fullJitterDelayMs } from './backoff.js';
+import { HandshakeClosedError, SIM_AGENT_VERSION, SimAgent } from './sim-agent.js';
 
 export interface FleetOptions {
   agents: number;
@@ -38,7 +39,7 @@ export async function connectFleet(api: ApiClient, options: FleetOptions, stats:
     const keys = generateAgentKeyPair();
     let agentId: string;
     try {
-      const enrolled = await api.enroll({
+      const enrolled = await enrollPolitely(api, signal, {
         token: options.enrollmentToken, publicKey: keys.publicKey, hostname: `${options.hostPrefix}-${String(index).padStart(5, '0')}`,
         os: osFor(index), agentVersion: SIM_AGENT_VERSION,
       });
@@ -49,13 +50,37 @@ export async function connectFleet(api: ApiClient, options: FleetOptions, stats:
     }
     const agent = new SimAgent({ agentId, privateKey: createPrivateKey(keys.privateKeyPem) }, new SampleProfile(options.samplesPerFrame), stats);
     try {
-      await agent.connect(url, options.timeoutMs);
+      await connectPolitely(agent, url, options.timeoutMs, signal);
     } catch (err) {
       stats.error(isFdExhaustion(err) ? 'fd_limit' : 'connect_failed', `agent ${agentId}: ${(err as Error).message}`);
       return;
     }
     connected.push(agent);
   }, signal);
+}
+
+/** Connects, backing off like the real agent while the collector answers 1013 (busy admitting others). */
+async function connectPolitely(agent: SimAgent, url: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await agent.connect(url, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof HandshakeClosedError) || err.code !== CloseCode.tryAgainLater || signal.aborted) throw err;
+      await sleep(fullJitterDelayMs(attempt), signal);
+    }
+  }
+}
+
+/** Enrolls, waiting as told when the collector's per-address enrollment limit answers 429. */
+async function enrollPolitely(api: ApiClient, signal: AbortSignal, request: EnrollRequest): Promise<EnrollResponse> {
+  for (;;) {
+    try {
+      return await api.enroll(request);
+    } catch (err) {
+      if (!(err instanceof ApiRequestError) || err.status !== 429 || err.retryAfterSec === null || signal.aborted) throw err;
+      await sleep(err.retryAfterSec * 1000, signal);
+    }
+  }
 }
 
 /** A real agent heartbeats when it has nothing else to say; long connect phases need it. */

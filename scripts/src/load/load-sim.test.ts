@@ -19,6 +19,21 @@ interface Summary {
   interrupted: boolean;
 }
 
+interface StormSummary {
+  mode: string;
+  connected: number;
+  readmitted: number;
+  notReadmitted: number;
+  restartMs: number;
+  readmitMs: { p50: number | null; max: number | null };
+  allReadmittedMs: number | null;
+  attemptsPerAgent: { p50: number | null };
+  apiLatencyMs: Record<'agents' | 'healthz', { count: number; failures: number }>;
+  collectorPeakRssMb: number | null;
+  errors: number;
+  interrupted: boolean;
+}
+
 let running: ChildProcess | null = null;
 
 afterEach(async () => {
@@ -77,5 +92,29 @@ describe('load simulator', () => {
     const dataDir = /\(data (\S+)\)/.exec(stderr)?.[1];
     expect(dataDir, stderr).toBeDefined();
     expect(existsSync(dataDir!)).toBe(false);
+  });
+
+  it('storm mode: kills and restarts the spawned collector, and every agent is readmitted with its backoff', async () => {
+    const { code, stdout, stderr } = await runSimulator(
+      ['--spawn', '--storm', '--agents', '12', '--interval', '500ms', '--warmup', '1s', '--storm-timeout', '60s'],
+      120_000,
+    );
+    expect(code, stderr).toBe(0);
+    const summary = JSON.parse(stdout) as StormSummary;
+    expect(summary.mode).toBe('storm');
+    expect(summary.connected, stderr).toBe(12);
+    expect(summary.readmitted, stderr).toBe(12);
+    expect(summary.notReadmitted).toBe(0);
+    // The collector was really gone: every agent lost its session and needed at least one attempt.
+    expect(summary.restartMs).toBeGreaterThan(0);
+    expect(summary.attemptsPerAgent.p50).toBeGreaterThanOrEqual(1);
+    expect(summary.readmitMs.max).toBeGreaterThanOrEqual(summary.restartMs);
+    expect(summary.allReadmittedMs).toBe(Math.round(summary.readmitMs.max!));
+    expect(summary.apiLatencyMs.healthz.count).toBeGreaterThan(0);
+    expect(summary.apiLatencyMs.healthz.failures).toBe(0);
+    expect(summary.apiLatencyMs.agents.failures).toBe(0);
+    expect(summary.collectorPeakRssMb).toBeGreaterThan(0);
+    expect(summary.errors, stderr).toBe(0);
+    expect(summary.interrupted).toBe(false);
   });
 });

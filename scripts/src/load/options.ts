@@ -21,6 +21,12 @@ export interface LoadOptions {
   requestTimeoutMs: number;
   spawn: boolean;
   jsonOnly: boolean;
+  /** Storm mode: kill and restart the spawned collector once the fleet is connected, and time the reconnection. */
+  storm: boolean;
+  /** Give up waiting for every agent to be readmitted after this long. */
+  stormTimeoutMs: number;
+  /** Passed to the spawned collector as --max-handshakes. */
+  maxHandshakes: number | null;
 }
 
 function positiveInt(label: string, max: number): (value: string) => number {
@@ -48,6 +54,9 @@ interface RawOptions {
   requestTimeout: number;
   spawn: boolean;
   jsonOnly: boolean;
+  storm: boolean;
+  stormTimeout: number;
+  maxHandshakes?: number;
 }
 
 export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): LoadOptions {
@@ -72,10 +81,16 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     .addOption(durationOption('--request-timeout <duration>', 'timeout of each HTTP request and WebSocket handshake', '15s', 100))
     .option('--spawn', 'start a collector on 127.0.0.1 with a temporary data directory, and stop it at the end', false)
     .option('--json-only', 'no progress on stderr, only the JSON summary on stdout', false)
+    .option('--storm', 'reconnect storm: connect the fleet, SIGKILL the spawned collector, restart it on the same data and port, ' +
+      'and measure how the agents (reconnecting with the real agent\'s jittered backoff) are readmitted and how the API answers meanwhile', false)
+    .addOption(durationOption('--storm-timeout <duration>', 'storm mode: stop waiting for readmission after this long', '3m', 1000))
+    .option('--max-handshakes <n>', 'spawned collector: agent connections allowed mid-handshake at once (its --max-handshakes)', positiveInt('--max-handshakes', 1_000_000))
     .showHelpAfterError();
   program.parse(argv as string[], { from: 'node' });
   const raw = program.opts<RawOptions>();
 
+  if (raw.storm && !raw.spawn) program.error('error: --storm restarts the collector, so it needs --spawn');
+  if (raw.maxHandshakes !== undefined && !raw.spawn) program.error('error: --max-handshakes configures a spawned collector; it needs --spawn');
   if (!raw.spawn && !raw.server) program.error('error: --server is required unless --spawn is given');
   // A spawned collector is fresh: its token and data directory are its own.
   if (raw.spawn && (raw.server || raw.token || raw.data)) program.error('error: --spawn starts its own collector; it takes no --server, --token or --data');
@@ -111,6 +126,9 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     requestTimeoutMs: raw.requestTimeout,
     spawn: raw.spawn,
     jsonOnly: raw.jsonOnly,
+    storm: raw.storm,
+    stormTimeoutMs: raw.stormTimeout,
+    maxHandshakes: raw.maxHandshakes ?? null,
   };
 }
 

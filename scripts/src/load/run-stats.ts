@@ -9,6 +9,8 @@ export class RunStats {
   windowEnd: number | null = null;
   /** Set once the simulator starts closing its own sockets, so those closes are not counted. */
   shuttingDown = false;
+  /** Set while the collector is deliberately restarted (storm mode): dropped connections are the point. */
+  expectDisconnects = false;
   framesSent = 0;
   framesAcked = 0;
   /** Acks of any frame that arrived while measuring: the collector's sustained throughput. */

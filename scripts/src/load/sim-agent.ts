@@ -18,6 +18,13 @@ export const SIM_AGENT_VERSION = 'load-sim/0.1.0';
 
 type State = 'idle' | 'handshaking' | 'ready' | 'closed';
 
+/** A handshake that ended in a close; `code` 1013 means "busy, retry later". */
+export class HandshakeClosedError extends Error {
+  constructor(readonly code: number, reason: string) {
+    super(`closed during handshake: ${code} ${reason}`);
+  }
+}
+
 /**
  * One simulated agent on one WebSocket, speaking the real protocol: challenge → signed hello →
  * welcome, then frames with increasing seq. It remembers when each unacknowledged frame was sent
@@ -33,6 +40,7 @@ export class SimAgent {
   heartbeatMs = 30_000;
   /** When set, the next frame reports a CPU breach and this is called with its send time. */
   breachNext: ((sentAt: number) => void) | null = null;
+  private closeWaiters: Array<() => void> = [];
 
   constructor(
     readonly identity: SimIdentity,
@@ -48,9 +56,18 @@ export class SimAgent {
     return this.state === 'ready';
   }
 
-  /** Opens the socket and completes the handshake; rejects on refusal, close or timeout. */
+  /** Resolves once the current connection has closed (at once if there is none). */
+  whenClosed(): Promise<void> {
+    if (this.state === 'closed' || this.state === 'idle') return Promise.resolve();
+    return new Promise((resolve) => this.closeWaiters.push(resolve));
+  }
+
+  /**
+   * Opens the socket and completes the handshake; rejects on refusal, close or timeout. May be
+   * called again after the connection closed, as an agent reconnecting.
+   */
   connect(url: string, timeoutMs: number): Promise<void> {
-    if (this.state !== 'idle') return Promise.reject(new Error(`agent ${this.agentId} connected already`));
+    if (this.state === 'handshaking' || this.state === 'ready') return Promise.reject(new Error(`agent ${this.agentId} connected already`));
     this.state = 'handshaking';
     return new Promise<void>((resolve, reject) => {
       const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
@@ -74,11 +91,18 @@ export class SimAgent {
         if (message) this.onMessage(message, settle);
       });
       socket.on('close', (code, reason) => {
+        // A socket given up on (terminated after a failed attempt) may close after the next attempt began.
+        if (this.socket !== socket) return;
         const wasReady = this.state === 'ready';
         this.state = 'closed';
         this.stats.recordClose(code);
-        if (!settled) settle(new Error(`closed during handshake: ${code} ${reason.toString('utf8')}`));
-        else if (wasReady && !this.stats.shuttingDown) this.stats.error('unexpected_close', `agent ${this.agentId} closed by ${code} ${reason.toString('utf8')}`);
+        if (!settled) settle(new HandshakeClosedError(code, reason.toString('utf8')));
+        else if (wasReady && !this.stats.shuttingDown && !this.stats.expectDisconnects) {
+          this.stats.error('unexpected_close', `agent ${this.agentId} closed by ${code} ${reason.toString('utf8')}`);
+        }
+        const waiters = this.closeWaiters;
+        this.closeWaiters = [];
+        for (const wake of waiters) wake();
       });
       socket.on('error', (err) => {
         if (!settled) settle(err);
@@ -170,6 +194,8 @@ export class SimAgent {
       case 'welcome':
         if (message.agentId !== this.agentId) return settle(new Error(`welcomed as ${message.agentId}, expected ${this.agentId}`));
         this.seq = message.lastSeq;
+        // Frames outstanding on an earlier connection were lost with it (the simulator keeps no spool).
+        this.pending.clear();
         this.heartbeatMs = message.heartbeatSec * 1000;
         this.lastSentAt = performance.now();
         this.state = 'ready';

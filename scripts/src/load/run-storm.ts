@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import type { ApiClient } from './api-client.js';
+import { ApiProber } from './api-prober.js';
+import { CollectorMetricsSampler } from './collector-metrics.js';
+import type { CollectorProcess } from './collector-process.js';
+import { fdLimitWarning } from './fd-limit.js';
+import { closeFleet, connectFleet, keepAlive } from './fleet.js';
+import { FrameScheduler } from './frame-scheduler.js';
+import type { LoadOptions } from './options.js';
+import { roundTo, summarize } from './percentiles.js';
+import { reconnectLikeAnAgent, type Readmission } from './reconnect.js';
+import { sleep } from './pool.js';
+import { RunStats } from './run-stats.js';
+import type { SimAgent } from './sim-agent.js';
+
+interface Spread { p50: number | null; p99: number | null; max: number | null }
+interface ProbeSummary extends Spread { count: number; failures: number; slowestAtMs: number | null }
+
+export interface StormSummary {
+  mode: 'storm';
+  agents: number;
+  /** Agents connected before the collector was killed: the ones that storm back. */
+  connected: number;
+  intervalMs: number;
+  maxHandshakes: number | null;
+  /** SIGKILL → the new collector process listening on the same port. */
+  restartMs: number;
+  readmitted: number;
+  notReadmitted: number;
+  /** Per agent, SIGKILL → its welcome from the new collector. */
+  readmitMs: Spread;
+  /** SIGKILL → the last agent's welcome (null if not all came back within --storm-timeout). */
+  allReadmittedMs: number | null;
+  /** The new collector listening → the last agent's welcome. */
+  allReadmittedAfterListeningMs: number | null;
+  attemptsPerAgent: Spread;
+  /** Connection attempts the new collector answered with 1013 (too many handshakes in progress). */
+  refusedBusy: number;
+  /** The same while the fleet first connected (the simulator retries those with backoff too). */
+  refusedBusyWhileConnecting: number;
+  /** Closes seen by the agents from the kill on (1006: connection lost or refused). */
+  closesByCode: Record<string, number>;
+  /** GET /api/v1/agents?limit=100 (a console's first page) and /healthz, each every 100 ms from the restart until every agent was back; slowestAtMs counts from the restart. */
+  apiLatencyMs: { agents: ProbeSummary; healthz: ProbeSummary };
+  collectorRssMb: number | null;
+  collectorPeakRssMb: number | null;
+  collectorEventLoopLagMaxMs: number | null;
+  simulatorRssMb: number;
+  errors: number;
+  errorsByKind: Record<string, number>;
+  interrupted: boolean;
+}
+
+export interface StormContext {
+  api: ApiClient;
+  collector: CollectorProcess;
+  log: (line: string) => void;
+  signal: AbortSignal;
+}
+
+const MB = 1024 * 1024;
+const CLOSE_TIMEOUT_MS = 5000;
+const PROBE_EVERY_MS = 100;
+const SCRAPE_EVERY_MS = 500;
+
+/**
+ * A reconnect storm: connect the fleet, let it stream, SIGKILL the collector and start it again
+ * on the same data and port, and time how every agent (reconnecting with the real agent's
+ * jittered backoff) gets readmitted while the API is probed. Bounded by --storm-timeout.
+ */
+export async function runStorm(options: LoadOptions, ctx: StormContext): Promise<StormSummary> {
+  const { api, collector, log, signal } = ctx;
+  const stats = new RunStats(log);
+  const agents: SimAgent[] = [];
+  const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const fdWarning = fdLimitWarning(options.agents);
+  if (fdWarning) log(`warning: ${fdWarning}`);
+
+  let stopKeepAlive = (): void => {};
+  let scheduler: FrameScheduler | null = null;
+  const probes = { agents: new ApiProber(api, '/api/v1/agents?limit=100', true, PROBE_EVERY_MS), healthz: new ApiProber(api, '/healthz', false, PROBE_EVERY_MS) };
+  const sampler = new CollectorMetricsSampler(api, stats);
+  let readmissions: Readmission[] = [];
+  let killedAt = 0;
+  let listeningAt = 0;
+  let connected = 0;
+  let closesBeforeStorm: Record<string, number> = {};
+
+  try {
+    const enrollmentToken = await api.createEnrollmentToken({ tenant: `storm-${runId}`, site: 'sim', tags: ['load-sim'], maxUses: options.agents, expiresInMs: 3_600_000 });
+    log(`enrolling and connecting ${options.agents} agents (${options.connectConcurrency} at a time)`);
+    stopKeepAlive = keepAlive(agents);
+    await connectFleet(api, {
+      agents: options.agents, samplesPerFrame: options.samplesPerFrame, concurrency: options.connectConcurrency,
+      timeoutMs: options.requestTimeoutMs, enrollmentToken, hostPrefix: `storm-${runId}`,
+    }, stats, AbortSignal.any([signal, AbortSignal.timeout(options.connectTimeoutMs)]), agents);
+    connected = agents.length;
+    if (connected === 0 && !signal.aborted) throw new Error('no simulated agent could connect');
+    scheduler = new FrameScheduler(agents, options.intervalMs, stats);
+    scheduler.start();
+    log(`connected ${connected}; streaming for ${options.warmupMs}ms before the crash`);
+    await sleep(options.warmupMs, signal);
+
+    if (!signal.aborted) {
+      stats.expectDisconnects = true;
+      closesBeforeStorm = { ...stats.closesByCode };
+      killedAt = performance.now();
+      await collector.kill();
+      log('collector killed (SIGKILL); agents reconnect with jittered backoff');
+      const storm = new AbortController();
+      const stormSignal = AbortSignal.any([signal, storm.signal, AbortSignal.timeout(options.stormTimeoutMs)]);
+      // Every agent's backoff sleep listens on it.
+      setMaxListeners(0, stormSignal);
+      const url = api.agentSocketUrl();
+      const pending = agents.map((agent) => reconnectLikeAnAgent(agent, url, options.requestTimeoutMs, stormSignal));
+
+      await collector.restart();
+      listeningAt = performance.now();
+      log(`collector listening again after ${Math.round(listeningAt - killedAt)}ms`);
+      probes.agents.start();
+      probes.healthz.start();
+      sampler.start(SCRAPE_EVERY_MS);
+      const progress = setInterval(() => log(`readmitted ${agents.filter((a) => a.isReady).length}/${connected}`), 2000);
+      try {
+        readmissions = await Promise.all(pending);
+      } finally {
+        clearInterval(progress);
+        storm.abort();
+      }
+      await Promise.all([probes.agents.stop(), probes.healthz.stop()]);
+      sampler.stop();
+      await sampler.read();
+    }
+  } finally {
+    scheduler?.stop();
+    sampler.stop();
+    await Promise.all([probes.agents.stop(), probes.healthz.stop()]);
+    stats.shuttingDown = true;
+    stopKeepAlive();
+    await closeFleet(agents, CLOSE_TIMEOUT_MS);
+    log(`closed ${agents.length} agent connections`);
+  }
+
+  const welcomes = readmissions.map((r) => r.welcomedAt).filter((t): t is number => t !== null);
+  const lastWelcome = welcomes.length > 0 ? Math.max(...welcomes) : null;
+  const allBack = readmissions.length > 0 && welcomes.length === readmissions.length && lastWelcome !== null;
+  const spread = (values: number[]): Spread => {
+    const s = summarize(values);
+    return { p50: s.p50, p99: s.p99, max: s.max };
+  };
+  const probeSummary = (prober: ApiProber): ProbeSummary => ({
+    count: prober.latenciesMs.length, ...spread(prober.latenciesMs), failures: prober.failures, slowestAtMs: prober.slowestAtMs,
+  });
+  const reading = sampler.last;
+  const stormCloses = Object.fromEntries(Object.entries(stats.closesByCode)
+    .map(([code, n]) => [code, n - (closesBeforeStorm[code] ?? 0)] as const).filter(([, n]) => n > 0));
+  return {
+    mode: 'storm',
+    agents: options.agents,
+    connected,
+    intervalMs: options.intervalMs,
+    maxHandshakes: options.maxHandshakes,
+    restartMs: Math.round(listeningAt - killedAt),
+    readmitted: welcomes.length,
+    notReadmitted: readmissions.length - welcomes.length,
+    readmitMs: spread(welcomes.map((t) => t - killedAt)),
+    allReadmittedMs: allBack ? Math.round(lastWelcome - killedAt) : null,
+    allReadmittedAfterListeningMs: allBack ? Math.round(lastWelcome - listeningAt) : null,
+    attemptsPerAgent: spread(readmissions.map((r) => r.attempts)),
+    refusedBusy: stormCloses['1013'] ?? 0,
+    refusedBusyWhileConnecting: closesBeforeStorm['1013'] ?? 0,
+    closesByCode: stormCloses,
+    apiLatencyMs: { agents: probeSummary(probes.agents), healthz: probeSummary(probes.healthz) },
+    collectorRssMb: reading?.rssBytes != null ? roundTo(reading.rssBytes / MB, 1) : null,
+    collectorPeakRssMb: sampler.peakRssBytes > 0 ? roundTo(sampler.peakRssBytes / MB, 1) : null,
+    collectorEventLoopLagMaxMs: sampler.peakEventLoopLagSeconds > 0 ? roundTo(sampler.peakEventLoopLagSeconds * 1000, 1) : null,
+    simulatorRssMb: roundTo(process.memoryUsage().rss / MB, 1),
+    errors: stats.errors,
+    errorsByKind: stats.errorsByKind(),
+    interrupted: signal.aborted,
+  };
+}
