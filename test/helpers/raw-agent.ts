@@ -1,4 +1,6 @@
 import { PROTOCOL_VERSION, generateAgentKeyPair, signChallenge, type AgentKeyPair } from '@vigil/shared';
+import { randomBytes } from 'node:crypto';
+import { createConnection, type Socket } from 'node:net';
 import WebSocket from 'ws';
 
 export interface RawIdentity { agentId: string; keys: AgentKeyPair }
@@ -70,4 +72,110 @@ export async function connectAuthenticated(wsUrl: string, identity: RawIdentity)
 
 export function frame(seq: number, value = 42, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { type: 'frame', seq, ts: Date.now(), samples: [{ metric: 'cpu.usage_pct', value }], sources: [{ source: 'cpu', status: 'ok' }], ...extra };
+}
+
+// ─── below the WebSocket library: raw TCP, for truncated and malformed frames ──────────────
+
+export interface RawTcp {
+  socket: Socket;
+  /** Everything the collector sent after the upgrade response. */
+  data(): Buffer;
+  /** Resolves when the collector ends or drops the connection. */
+  ended: Promise<void>;
+  write(bytes: Buffer | string): void;
+  /** The close code and reason in the collector's close frame, once one arrived. */
+  closeFrame(): { code: number; reason: string } | null;
+}
+
+/** A plain TCP connection to the collector; with `upgrade`, after a completed /agent upgrade. */
+export async function connectTcp(wsUrl: string, { upgrade = true, timeoutMs = 5000 } = {}): Promise<RawTcp> {
+  const url = new URL(wsUrl);
+  const socket = createConnection({ host: url.hostname, port: Number(url.port) });
+  socket.setTimeout(timeoutMs * 4, () => socket.destroy());
+  let buffer = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => (buffer = Buffer.concat([buffer, chunk])));
+  socket.on('error', () => {});
+  const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  let headerEnd = 0;
+  if (upgrade) {
+    socket.write(
+      `GET /agent HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    const deadline = Date.now() + timeoutMs;
+    while ((headerEnd = buffer.indexOf('\r\n\r\n')) < 0) {
+      if (Date.now() > deadline || socket.destroyed) throw new Error(`no upgrade response: ${buffer.toString('latin1').slice(0, 200)}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const head = buffer.subarray(0, headerEnd).toString('latin1');
+    if (!head.startsWith('HTTP/1.1 101')) throw new Error(`upgrade refused: ${head.split('\r\n')[0]}`);
+    headerEnd += 4;
+  }
+  const data = (): Buffer => buffer.subarray(headerEnd);
+  return {
+    socket, data, ended,
+    write: (bytes) => void socket.write(bytes),
+    closeFrame: () => findCloseFrame(data()),
+  };
+}
+
+export interface ClientFrameOptions {
+  /** 1 text, 2 binary, 8 close, 9 ping; default 1. */
+  opcode?: number;
+  fin?: boolean;
+  /** Browsers and agents must mask; default true. */
+  mask?: boolean;
+  /** A payload length to announce instead of the real one (to announce more than follows). */
+  announcedLength?: number;
+}
+
+/** One WebSocket frame as a client would put it on the wire (RFC 6455 §5.2). */
+export function encodeClientFrame(payload: Buffer | string, { opcode = 1, fin = true, mask = true, announcedLength }: ClientFrameOptions = {}): Buffer {
+  const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+  const length = announcedLength ?? body.length;
+  const head: number[] = [(fin ? 0x80 : 0) | opcode];
+  const maskBit = mask ? 0x80 : 0;
+  if (length < 126) head.push(maskBit | length);
+  else if (length < 65536) head.push(maskBit | 126, length >> 8, length & 0xff);
+  else {
+    head.push(maskBit | 127);
+    const big = Buffer.alloc(8);
+    big.writeBigUInt64BE(BigInt(length));
+    head.push(...big);
+  }
+  if (!mask) return Buffer.concat([Buffer.from(head), body]);
+  const key = randomBytes(4);
+  const masked = Buffer.from(body);
+  for (let i = 0; i < masked.length; i++) masked[i]! ^= key[i % 4]!;
+  return Buffer.concat([Buffer.from(head), key, masked]);
+}
+
+/** The first close frame in a stream of unmasked server frames. */
+function findCloseFrame(stream: Buffer): { code: number; reason: string } | null {
+  let at = 0;
+  while (at + 2 <= stream.length) {
+    const opcode = stream[at]! & 0x0f;
+    let length = stream[at + 1]! & 0x7f;
+    let offset = at + 2;
+    if (length === 126) {
+      if (offset + 2 > stream.length) return null;
+      length = stream.readUInt16BE(offset);
+      offset += 2;
+    } else if (length === 127) {
+      if (offset + 8 > stream.length) return null;
+      length = Number(stream.readBigUInt64BE(offset));
+      offset += 8;
+    }
+    if (offset + length > stream.length) return null;
+    if (opcode === 8) {
+      const payload = stream.subarray(offset, offset + length);
+      return payload.length >= 2 ? { code: payload.readUInt16BE(0), reason: payload.subarray(2).toString('utf8') } : { code: 1005, reason: '' };
+    }
+    at = offset + length;
+  }
+  return null;
 }
