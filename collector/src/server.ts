@@ -101,7 +101,16 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   });
   installErrorHandling(app);
   installAuthentication(app, store);
-  await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  await app.register(websocket, {
+    options: { maxPayload: MAX_MESSAGE_BYTES },
+    // The default handler logs every protocol violation at error level and terminates the socket,
+    // racing ws's own close frame (1002, 1007, 1009) that tells the client what it did wrong.
+    // Routes log their sockets' errors themselves; here only a handler that threw needs closing.
+    errorHandler: (error, socket, request) => {
+      request.log.debug({ err: error.message }, 'websocket error');
+      if (socket.readyState === socket.OPEN) socket.close(1011, 'internal error');
+    },
+  });
   app.get('/agent', { websocket: true, config: { public: true } }, (socket, request) => gateway.accept(socket, request));
   for (const routes of [healthRoutes, consoleRoutes, enrollmentRoutes, agentRoutes, eventRoutes, ruleRoutes, alertRoutes, alertStreamRoutes, scriptRoutes, jobRoutes, tenantRoutes]) {
     await app.register(async (scoped) => routes(scoped, context));

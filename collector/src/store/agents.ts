@@ -39,9 +39,16 @@ function toAgent(r: RawAgent): AgentRow {
 
 export class AgentStore {
   private readonly byId;
+  // Prepared once: these run on every agent connection, thousands at a time in a reconnect storm.
+  private readonly touchStatement;
+  private readonly intervalStatement;
+  private readonly versionStatement;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare(`${SELECT} WHERE id = ?`);
+    this.touchStatement = db.prepare('UPDATE agents SET last_seen_at = ? WHERE id = ?');
+    this.intervalStatement = db.prepare('UPDATE agents SET interval_ms = ? WHERE id = ? AND interval_ms IS NOT ?');
+    this.versionStatement = db.prepare('UPDATE agents SET agent_version = ? WHERE id = ?');
   }
 
   insert(agent: Omit<AgentRow, 'lastSeenAt' | 'lastSeq' | 'revokedAt'>): void {
@@ -81,7 +88,7 @@ export class AgentStore {
   }
 
   touch(id: string, at: number): void {
-    this.db.prepare('UPDATE agents SET last_seen_at = ? WHERE id = ?').run(at, id);
+    this.touchStatement.run(at, id);
   }
 
   /** Never moves last_seen_at backwards (a frame may have been stored after the moment given). */
@@ -91,7 +98,7 @@ export class AgentStore {
 
   /** The frame interval the agent announced in its last hello (null: it announced none). */
   setIntervalMs(id: string, intervalMs: number | null): void {
-    this.db.prepare('UPDATE agents SET interval_ms = ? WHERE id = ? AND interval_ms IS NOT ?').run(intervalMs, id, intervalMs);
+    this.intervalStatement.run(intervalMs, id, intervalMs);
   }
 
   /** Returns false when the agent does not exist or was revoked already. */
@@ -100,6 +107,6 @@ export class AgentStore {
   }
 
   updateVersion(id: string, agentVersion: string): void {
-    this.db.prepare('UPDATE agents SET agent_version = ? WHERE id = ?').run(agentVersion, id);
+    this.versionStatement.run(agentVersion, id);
   }
 }
