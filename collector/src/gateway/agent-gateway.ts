@@ -5,6 +5,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import { evaluatedAgentFromRow } from '../alerts/evaluated-agent.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { JobService } from '../remediation/job-service.js';
@@ -164,7 +165,7 @@ export class AgentGateway {
     }
     return {
       ok: true,
-      agent: { agentId: row.id, tenantId: row.tenantId, siteId: row.siteId, tags: row.tags, os: row.os.platform, hostname: row.hostname },
+      agent: evaluatedAgentFromRow(row),
       lastSeq: row.lastSeq,
       agentVersion: row.agentVersion,
     };

@@ -1,6 +1,7 @@
 import type { AgentPresence } from '@vigil/shared';
 import type { Logger } from 'pino';
 import type { AlertService, EvaluatedAgent } from '../alerts/alert-service.js';
+import { evaluatedAgentFromRow } from '../alerts/evaluated-agent.js';
 import type { AgentConnection } from '../gateway/agent-connection.js';
 import type { ConnectionRegistry } from '../gateway/connection-registry.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
@@ -99,7 +100,7 @@ export class LivenessMonitor {
     if (connection) return connection.agent;
     const row = this.deps.store.agents.get(agentId);
     if (!row || row.revokedAt !== null) return null;
-    return { agentId: row.id, tenantId: row.tenantId, siteId: row.siteId, tags: row.tags, os: row.os.platform, hostname: row.hostname };
+    return evaluatedAgentFromRow(row);
   }
 
   private forget(agentId: string): void {
