@@ -47,6 +47,8 @@ export interface CollectorOptions {
   livenessSweepMs?: number;
   /** Agent connections that may be mid-handshake at once; more are asked to retry later (1013). */
   maxPendingHandshakes?: number;
+  /** The same, per client address (IPv6 per /64). */
+  maxPendingHandshakesPerAddress?: number;
   /** PEM certificate chain and private key: serve HTTPS and WSS instead of plain HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
 }
@@ -84,6 +86,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const gateway = new AgentGateway(store, registry, ingest, jobs, metrics, log, now, {
     heartbeatSec, handshakeTimeoutMs: options.handshakeTimeoutMs,
     ...(options.maxPendingHandshakes !== undefined ? { maxPendingHandshakes: options.maxPendingHandshakes } : {}),
+    ...(options.maxPendingHandshakesPerAddress !== undefined ? { maxPendingHandshakesPerAddress: options.maxPendingHandshakesPerAddress } : {}),
   });
   const liveness = new LivenessMonitor({ store, registry, alerts, metrics, log, now }, {
     ...DEFAULT_LIVENESS_CONFIG, heartbeatMs: heartbeatSec * 1000,

@@ -34,7 +34,10 @@ async function main(): Promise<number> {
     let server = options.server;
     let token = options.token;
     if (options.spawn) {
-      const started = await CollectorProcess.start(log, options.maxHandshakes === null ? [] : ['--max-handshakes', String(options.maxHandshakes)]);
+      // Every simulated agent connects from 127.0.0.1, standing in for thousands of machines; the
+      // per-address share of the handshake slots would otherwise measure one host, not a fleet.
+      const admission = ['--max-handshakes-per-address', String(options.maxHandshakes ?? 1_000_000)];
+      const started = await CollectorProcess.start(log, options.maxHandshakes === null ? admission : ['--max-handshakes', String(options.maxHandshakes), ...admission]);
       collector = started.collector;
       server = started.url;
       token = started.token;

@@ -29,8 +29,8 @@ export interface RawConnection {
 }
 
 /** A hand-driven protocol client: it speaks only when told, so tests can send anything. */
-export async function connectRaw(wsUrl: string): Promise<RawConnection> {
-  const ws = new WebSocket(`${wsUrl}/agent`, { handshakeTimeout: 5000, maxPayload: 4 * 1024 * 1024 });
+export async function connectRaw(wsUrl: string, { localAddress }: { localAddress?: string } = {}): Promise<RawConnection> {
+  const ws = new WebSocket(`${wsUrl}/agent`, { handshakeTimeout: 5000, maxPayload: 4 * 1024 * 1024, ...(localAddress ? { localAddress } : {}) });
   const received: any[] = [];
   const waiters: Array<{ predicate: (m: any) => boolean; resolve: (m: any) => void }> = [];
   ws.on('message', (data) => {
@@ -59,8 +59,8 @@ export async function connectRaw(wsUrl: string): Promise<RawConnection> {
 }
 
 /** Connects and authenticates; resolves after the welcome. */
-export async function connectAuthenticated(wsUrl: string, identity: RawIdentity): Promise<RawConnection> {
-  const connection = await connectRaw(wsUrl);
+export async function connectAuthenticated(wsUrl: string, identity: RawIdentity, options: { localAddress?: string } = {}): Promise<RawConnection> {
+  const connection = await connectRaw(wsUrl, options);
   const challenge = connection.received.find((m) => m.type === 'challenge');
   connection.send({
     type: 'hello', protocolVersion: PROTOCOL_VERSION, agentId: identity.agentId, agentVersion: 'test', nonce: challenge.nonce,
@@ -88,9 +88,9 @@ export interface RawTcp {
 }
 
 /** A plain TCP connection to the collector; with `upgrade`, after a completed /agent upgrade. */
-export async function connectTcp(wsUrl: string, { upgrade = true, timeoutMs = 5000 } = {}): Promise<RawTcp> {
+export async function connectTcp(wsUrl: string, { upgrade = true, timeoutMs = 5000, localAddress }: { upgrade?: boolean; timeoutMs?: number; localAddress?: string } = {}): Promise<RawTcp> {
   const url = new URL(wsUrl);
-  const socket = createConnection({ host: url.hostname, port: Number(url.port) });
+  const socket = createConnection({ host: url.hostname, port: Number(url.port), ...(localAddress ? { localAddress } : {}) });
   socket.setTimeout(timeoutMs * 4, () => socket.destroy());
   let buffer = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => (buffer = Buffer.concat([buffer, chunk])));

@@ -69,10 +69,11 @@ program
   .option('--handshake-timeout <duration>', 'time a new agent connection has to authenticate', '10s')
   .option('--offline-after <duration>', 'mark an agent offline when unheard of this long (default: three of its frame intervals)')
   .option('--restart-grace <duration>', 'after a start, time agents known before it have to reconnect before they count as offline', '2m')
-  .option('--max-handshakes <n>', 'agent connections allowed mid-handshake at once; more are told to retry later', positiveInt)
+  .option('--max-handshakes <n>', 'agent connections allowed mid-handshake at once (default 256); more are told to retry later', positiveInt)
+  .option('--max-handshakes-per-address <n>', 'the same per client address, IPv6 per /64 (default 64)', positiveInt)
   .option('--tls-cert <file>', 'PEM certificate (chain, server certificate first): serve HTTPS and WSS; needs --tls-key')
   .option('--tls-key <file>', 'PEM private key of --tls-cert')
-  .action(async (opts: { port: number; host: string; data: string; heartbeat: string; handshakeTimeout: string; offlineAfter?: string; restartGrace: string; maxHandshakes?: number; tlsCert?: string; tlsKey?: string }) => {
+  .action(async (opts: { port: number; host: string; data: string; heartbeat: string; handshakeTimeout: string; offlineAfter?: string; restartGrace: string; maxHandshakes?: number; maxHandshakesPerAddress?: number; tlsCert?: string; tlsKey?: string }) => {
     const tls = loadServeTls(opts.tlsCert, opts.tlsKey);
     const collector = await startCollector({
       dataDir: opts.data, host: opts.host, port: opts.port,
@@ -81,6 +82,7 @@ program
       ...(opts.offlineAfter ? { offlineAfterMs: parseDuration(opts.offlineAfter) } : {}),
       restartGraceMs: parseDuration(opts.restartGrace),
       ...(opts.maxHandshakes ? { maxPendingHandshakes: opts.maxHandshakes } : {}),
+      ...(opts.maxHandshakesPerAddress ? { maxPendingHandshakesPerAddress: opts.maxHandshakesPerAddress } : {}),
       ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     });
     if (tls) {

@@ -13,6 +13,7 @@ import type { Store } from '../store/index.js';
 import { AgentConnection, closeReason } from './agent-connection.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 import { ConnectionThrottle, DEFAULT_RATE_LIMITS, type RateLimits } from './connection-throttle.js';
+import { DEFAULT_HANDSHAKE_LIMITS, HandshakeSlots } from './handshake-slots.js';
 import { parseAgentMessage } from './parse-agent-message.js';
 
 export interface GatewayOptions {
@@ -20,17 +21,15 @@ export interface GatewayOptions {
   handshakeTimeoutMs?: number;
   /** Connections that may be between accept and welcome at once (reconnect storms). */
   maxPendingHandshakes?: number;
+  /** The same, per client address (IPv6 per /64). */
+  maxPendingHandshakesPerAddress?: number;
   /** Per-connection message and byte rates; unset fields keep DEFAULT_RATE_LIMITS. */
   rateLimits?: Partial<RateLimits>;
 }
 
-/**
- * A handshake costs a signature check and a few row reads and writes; 256 at once keeps a
- * reconnect storm from queueing thousands of them ahead of the API while admitting agents as
- * fast as the loop can verify them (more wait in their own backoff, not in our memory).
- */
-export const DEFAULT_MAX_PENDING_HANDSHAKES = 256;
 const BUSY_REASON = 'collector busy admitting agents; retry later';
+/** How long a refused socket gets to complete the close handshake before it is cut. */
+const REFUSED_CLOSE_GRACE_MS = 2_000;
 
 /**
  * The /agent WebSocket: challenge → signed hello → welcome, then frames, job updates and
@@ -40,8 +39,13 @@ const BUSY_REASON = 'collector busy admitting agents; retry later';
 export class AgentGateway {
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly rateLimits: RateLimits;
-  private readonly maxPendingHandshakes: number;
-  private pendingHandshakes = 0;
+  /**
+   * A handshake costs a signature check and a few row reads and writes; bounding how many run at
+   * once keeps a reconnect storm from queueing thousands of them ahead of the API while agents
+   * are admitted as fast as the loop can verify them (more wait in their own backoff, not in our
+   * memory).
+   */
+  private readonly handshakes: HandshakeSlots;
 
   constructor(
     private readonly store: Store,
@@ -57,37 +61,40 @@ export class AgentGateway {
     this.sweepTimer = setInterval(() => this.sweepSilent(), options.heartbeatSec * 1000);
     this.sweepTimer.unref();
     this.rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-    this.maxPendingHandshakes = options.maxPendingHandshakes ?? DEFAULT_MAX_PENDING_HANDSHAKES;
+    this.handshakes = new HandshakeSlots({
+      total: options.maxPendingHandshakes ?? DEFAULT_HANDSHAKE_LIMITS.total,
+      perAddress: options.maxPendingHandshakesPerAddress ?? DEFAULT_HANDSHAKE_LIMITS.perAddress,
+    });
   }
 
   /** Connections accepted and not yet welcomed or closed. */
   get handshakesInProgress(): number {
-    return this.pendingHandshakes;
+    return this.handshakes.size;
   }
 
   accept(socket: WebSocket, request: FastifyRequest): void {
     const remote = request.ip;
-    if (this.pendingHandshakes >= this.maxPendingHandshakes) {
+    const slot = this.handshakes.acquire(remote);
+    if (!slot.ok) {
       // Refused before any work: no nonce, no timer. The agent backs off (jittered) and retries.
-      this.metrics.connectionsRefused.inc({ reason: 'busy' });
-      this.log.debug({ remote, pending: this.pendingHandshakes }, 'agent connection refused: too many handshakes in progress');
+      this.metrics.connectionsRefused.inc({ reason: slot.why === 'total' ? 'busy' : 'busy_address' });
+      this.log.debug({ remote, pending: this.handshakes.size, why: slot.why }, 'agent connection refused: too many handshakes in progress');
       socket.close(CloseCode.tryAgainLater, BUSY_REASON);
+      setTimeout(() => socket.terminate(), REFUSED_CLOSE_GRACE_MS).unref();
       return;
     }
-    this.pendingHandshakes++;
-    let handshaking = true;
-    const endHandshake = (): void => {
-      if (!handshaking) return;
-      handshaking = false;
-      this.pendingHandshakes--;
-    };
+    const endHandshake = slot.release;
 
     const nonce = newNonce();
     const throttle = new ConnectionThrottle(this.rateLimits, this.now());
     let resumeTimer: NodeJS.Timeout | undefined;
     let throttled = false;
     let connection: AgentConnection | null = null;
+    let closeGraceTimer: NodeJS.Timeout | undefined;
     const refuse = (code: number, reason: string, metricReason: string): void => {
+      // The slot is free at once: a peer that never answers the close frame must not keep it.
+      endHandshake();
+      if (!closeGraceTimer) closeGraceTimer = setTimeout(() => socket.terminate(), REFUSED_CLOSE_GRACE_MS).unref();
       this.metrics.connectionsRefused.inc({ reason: metricReason });
       this.log.warn({ remote, agentId: connection?.agentId, code, reason }, 'agent connection refused');
       if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, closeReason(reason));
@@ -134,6 +141,7 @@ export class AgentGateway {
     socket.on('close', () => {
       clearTimeout(handshakeTimer);
       clearTimeout(resumeTimer);
+      clearTimeout(closeGraceTimer);
       endHandshake();
       if (connection && this.registry.remove(connection)) {
         this.metrics.agentsConnected.set(this.registry.size);
