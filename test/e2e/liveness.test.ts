@@ -4,6 +4,7 @@
  * `agent.online` alert opens on the live feed and its other alerts are suppressed, while the
  * agent still running stays online; restarted, it is online again, the offline alert resolves
  * and the suppression is lifted. A collector restart with the agents running pages nobody.
+ * Revoking an agent that is offline resolves its alerts on the feed and stops counting it offline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, AlertFeedMessage } from '@vigil/shared';
@@ -122,6 +123,42 @@ describe('agent liveness: offline detection, the agent.online alert and dependen
     expect(await agentDetail(a.id)).toMatchObject({ online: true, presence: 'online' });
     await framesLater(a.id, 2);
     expect((await collector.api('GET', `/api/v1/alerts/${memoryA.id}`)).body).toMatchObject({ state: 'open', suppressedBy: null });
+    expect(await offlineGauge()).toBe(0);
+  });
+
+  it('resolves every alert of an offline agent when it is revoked, and no longer counts it offline', async () => {
+    const b = agents.b!;
+    feed ??= await openFeed(collector.wsUrl, collector.adminToken);
+    const memoryB = ((await collector.api('GET', `/api/v1/alerts?agentId=${b.id}&state=active`)).body.alerts as Alert[]).find((x) => x.metric === 'mem.used_pct')!;
+    expect(memoryB).toMatchObject({ suppressedBy: null });
+
+    await b.child.stop('SIGKILL');
+    const offline = alertOf(await feed.next('the offline alert of the killed agent', (m) => m.type === 'alert.opened' && m.alert.metric === 'agent.online' && m.alert.agentId === b.id))!;
+    await feed.next('its memory alert suppressed', (m) => m.type === 'alert.updated' && m.alert.id === memoryB.id && m.alert.suppressedBy === offline.id);
+    expect(await agentDetail(b.id)).toMatchObject({ online: false, presence: 'offline' });
+    expect(await offlineGauge()).toBe(1);
+
+    // A revoked agent cannot reconnect: nothing but the revocation can close what it left open.
+    expect((await collector.api('DELETE', `/api/v1/agents/${b.id}`)).status).toBe(204);
+    const resolvedOffline = alertOf(await feed.next('the offline alert resolved', (m) => m.type === 'alert.resolved' && m.alert.id === offline.id))!;
+    const resolvedMemory = alertOf(await feed.next('the memory alert resolved', (m) => m.type === 'alert.resolved' && m.alert.id === memoryB.id))!;
+    for (const resolved of [resolvedOffline, resolvedMemory]) expect(resolved).toMatchObject({ state: 'resolved', resolvedBy: 'admin (agent revoked)' });
+    expect((await collector.api('GET', `/api/v1/alerts?agentId=${b.id}&state=active`)).body.alerts).toEqual([]);
+    expect(await offlineGauge()).toBe(0);
+    expect(await agentDetail(b.id)).toMatchObject({ online: false, presence: 'unknown', revokedAt: expect.any(Number) });
+    const listed = ((await collector.api('GET', '/api/v1/agents')).body.agents as Array<{ id: string; presence: string }>).find((x) => x.id === b.id);
+    expect(listed).toMatchObject({ presence: 'unknown' });
+
+    // Still so after a collector restart; the other agent is untouched.
+    const port = new URL(collector.url).port;
+    feed.close();
+    feed = undefined;
+    await collector.stop();
+    collector = await startTestCollector(dataDir, [...OFFLINE_AFTER, '--port', port]);
+    await waitFor('the other agent reconnected', async () => (await agentDetail(agents.a!.id)).online);
+    await framesLater(agents.a!.id, 4);
+    expect(await agentDetail(b.id)).toMatchObject({ presence: 'unknown' });
+    expect(await agentDetail(agents.a!.id)).toMatchObject({ presence: 'online' });
     expect(await offlineGauge()).toBe(0);
   });
 });

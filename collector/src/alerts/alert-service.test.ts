@@ -93,6 +93,49 @@ describe('AlertService (rule engine + store + events)', () => {
     expect(temp.store.rules.list().map((r) => r.id)).toEqual([OFFLINE_RULE_ID]);
   });
 
+  it('resolves every unresolved alert of a revoked agent, offline alert last, and evaluates nothing of it afterwards', () => {
+    seedAgent(temp.store, 'agt_b');
+    const other: EvaluatedAgent = { ...agent, agentId: 'agt_b', hostname: 'agt_b-host' };
+    service.createRule({ ...rootDisk, forSamples: 1 }, 1);
+    service.evaluate([{ agent, samples: [disk(95), disk(96, '/data')] }, { agent: other, samples: [disk(97)] }], 10);
+    service.evaluatePresence(agent, false, 20);
+    const offlineId = seen.find((e) => e.alert.metric === 'agent.online')!.alert.id;
+    service.acknowledge(seen.find((e) => e.alert.labels.mount === '/data')!.alert.id, 'alice', null, 25);
+    seen.length = 0;
+
+    expect(temp.store.transaction(() => service.resolveAgentAlerts('agt_a', 'admin (agent revoked)', 30))).toBe(3);
+    expect(seen.map((e) => [e.type, e.alert.metric, e.alert.resolvedBy])).toEqual([
+      ['alert.resolved', 'disk.used_pct', 'admin (agent revoked)'],
+      ['alert.resolved', 'disk.used_pct', 'admin (agent revoked)'],
+      ['alert.resolved', 'agent.online', 'admin (agent revoked)'],
+    ]);
+    expect(seen.at(-1)!.alert).toMatchObject({ id: offlineId, state: 'resolved', resolvedAt: 30 });
+    expect(temp.store.alerts.list({ state: 'active' }).map((a) => a.agentId)).toEqual(['agt_b']);
+
+    // Frames of the revoked agent still queued, and a late presence change, open nothing.
+    service.evaluate([{ agent, samples: [disk(99)] }], 40);
+    service.evaluatePresence(agent, true, 40);
+    service.evaluatePresence(agent, false, 50);
+    expect(seen).toHaveLength(3);
+    expect(temp.store.alerts.list({ state: 'active' }).map((a) => a.agentId)).toEqual(['agt_b']);
+  });
+
+  it('publishes nothing and keeps every alert when the revocation around the resolution rolls back', () => {
+    service.createRule({ ...rootDisk, forSamples: 1 }, 1);
+    service.evaluate([{ agent, samples: [disk(95)] }], 10);
+    service.evaluatePresence(agent, false, 20);
+    seen.length = 0;
+    expect(() => temp.store.transaction(() => {
+      service.resolveAgentAlerts('agt_a', 'admin (agent revoked)', 30);
+      throw new Error('revocation failed');
+    })).toThrow('revocation failed');
+    expect(seen).toEqual([]);
+    expect(temp.store.alerts.list({ state: 'active' })).toHaveLength(2);
+    // Still watched as before: the agent's return resolves the offline alert as usual.
+    service.evaluatePresence(agent, true, 40);
+    expect(seen.map((e) => [e.type, e.alert.metric])).toEqual([['alert.resolved', 'agent.online'], ['alert.updated', 'disk.used_pct']]);
+  });
+
   it('refuses a rule naming a runbook that does not exist', () => {
     expect(() => service.createRule({ ...rootDisk, runbookId: 'rbk_missing' }, 1)).toThrow(/runbook rbk_missing does not exist/);
   });

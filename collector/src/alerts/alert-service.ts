@@ -8,7 +8,7 @@ import { ApiError } from '../http/api-error.js';
 import type { AlertRecord, Store } from '../store/index.js';
 import { newId } from '../store/ids.js';
 import type { AlertEvent, AlertEvents } from './alert-events.js';
-import { AgentSuppression } from './suppression.js';
+import { AgentSuppression, marksAgentOffline } from './suppression.js';
 import { toPublicAlert } from './to-public.js';
 
 export interface EvaluatedAgent extends AgentContext { hostname: string }
@@ -16,7 +16,10 @@ export interface EvaluationInput { agent: EvaluatedAgent; samples: readonly Samp
 
 /**
  * The I/O edge around the pure rule engine: keeps the engine state and the rule index, turns
- * transitions into stored alerts, and publishes them once they are committed.
+ * transitions into stored alerts, and publishes them once they are committed. Alert writes join
+ * the caller's transaction when there is one (Store.transaction): the feed hears of them only
+ * after it commits, and if it rolls back, the in-memory state (engine series, open alerts,
+ * suppression) is rebuilt from the store, so that memory and database never disagree.
  */
 export class AlertService {
   private readonly engine: EngineState = new Map();
@@ -27,6 +30,8 @@ export class AlertService {
   private readonly rules = new Map<string, Rule>();
   /** seriesKey → id of its unresolved alert. */
   private readonly openBySeries = new Map<string, string>();
+  /** Revoked agents: frames of theirs still queued at the revocation are no longer evaluated. */
+  private readonly retired = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -61,6 +66,7 @@ export class AlertService {
     if (this.index.size === 0) return;
     const transitions: Array<{ agent: EvaluatedAgent; transition: Transition }> = [];
     for (const { agent, samples } of inputs) {
+      if (this.retired.has(agent.agentId)) continue;
       for (const transition of evaluateSamples(this.engine, this.index, agent, samples, now)) transitions.push({ agent, transition });
     }
     this.commit(transitions);
@@ -71,20 +77,41 @@ export class AlertService {
    * same engine, so the offline alert opens and resolves like any other.
    */
   evaluatePresence(agent: EvaluatedAgent, online: boolean, now: number): void {
+    if (this.retired.has(agent.agentId)) return;
     const sample: Sample = { metric: AGENT_ONLINE_METRIC, value: online ? 1 : 0, labels: {} };
     this.commit(evaluateSamples(this.engine, this.presenceIndex, agent, [sample], now).map((transition) => ({ agent, transition })));
   }
 
   private commit(transitions: ReadonlyArray<{ agent: EvaluatedAgent; transition: Transition }>): void {
     if (transitions.length === 0) return;
-    const published: AlertEvent[] = [];
-    this.store.alerts.transaction(() => {
-      for (const { agent, transition } of transitions) this.apply(agent, transition, published);
+    this.store.transaction(() => {
+      // The engine has already moved on to these transitions: undone too if they are not stored.
+      this.store.onRollback(this.resync);
+      for (const { agent, transition } of transitions) this.apply(agent, transition);
     });
-    for (const event of published) this.events.publish(event);
   }
 
-  private apply(agent: EvaluatedAgent, t: Transition, published: AlertEvent[]): void {
+  /**
+   * After a rollback: the store holds the truth. Open alerts and suppression are read back, and
+   * engine series are made to agree (a series that opened without its alert being stored starts
+   * over; one that resolved without its alert being resolved is open again).
+   */
+  private readonly resync = (): void => {
+    const unresolved = this.store.alerts.listUnresolved();
+    this.openBySeries.clear();
+    for (const alert of unresolved) this.openBySeries.set(alert.seriesKey, alert.id);
+    for (const [key, series] of this.engine) if (series.open && !this.openBySeries.has(key)) this.engine.delete(key);
+    for (const alert of unresolved) if (!this.engine.get(alert.seriesKey)?.open) restoreOpenSeries(this.engine, alert.seriesKey, alert.value);
+    this.suppression.reset(unresolved);
+    this.log.warn({ unresolved: unresolved.length }, 'alert writes rolled back; alert state reloaded from the store');
+  };
+
+  /** Goes to the feed once the transaction under way commits; never if it rolls back. */
+  private publish(event: AlertEvent): void {
+    this.store.afterCommit(() => this.events.publish(event));
+  }
+
+  private apply(agent: EvaluatedAgent, t: Transition): void {
     const openId = this.openBySeries.get(t.key);
     if (t.kind === 'open' && !openId) {
       const record: AlertRecord = {
@@ -96,9 +123,9 @@ export class AlertService {
       };
       this.store.alerts.insert(record);
       this.openBySeries.set(t.key, record.id);
-      this.log.info({ alertId: record.id, agentId: agent.agentId, tenant: agent.tenantId, ruleId: t.rule.id, value: t.value, suppressedBy: record.suppressedBy }, 'alert opened');
-      published.push({ type: 'alert.opened', alert: toPublicAlert(record) });
-      this.publishSuppressionChange(this.suppression.opened(record, t.at), published, { agentId: agent.agentId, by: record.id });
+      this.store.afterCommit(() => this.log.info({ alertId: record.id, agentId: agent.agentId, tenant: agent.tenantId, ruleId: t.rule.id, value: t.value, suppressedBy: record.suppressedBy }, 'alert opened'));
+      this.publish({ type: 'alert.opened', alert: toPublicAlert(record) });
+      this.publishSuppressionChange(this.suppression.opened(record, t.at), { agentId: agent.agentId, by: record.id });
       return;
     }
     if (!openId) return;
@@ -112,10 +139,10 @@ export class AlertService {
       }
       this.openBySeries.delete(t.key);
       if (!this.store.alerts.resolve(openId, t.value, t.at, 'auto')) return;
-      this.log.info({ alertId: openId, agentId: agent.agentId, tenant: agent.tenantId, value: t.value }, 'alert resolved');
+      this.store.afterCommit(() => this.log.info({ alertId: openId, agentId: agent.agentId, tenant: agent.tenantId, value: t.value }, 'alert resolved'));
       const record = this.store.alerts.get(openId);
-      if (record) published.push({ type: 'alert.resolved', alert: toPublicAlert(record) });
-      this.publishSuppressionChange(this.suppression.resolved({ id: openId, agentId: agent.agentId }, t.at), published, { agentId: agent.agentId, by: null });
+      if (record) this.publish({ type: 'alert.resolved', alert: toPublicAlert(record) });
+      this.publishSuppressionChange(this.suppression.resolved({ id: openId, agentId: agent.agentId }, t.at), { agentId: agent.agentId, by: null });
       return;
     }
     // Value-only changes are stored but not broadcast: the feed would drown in them.
@@ -123,12 +150,12 @@ export class AlertService {
   }
 
   /** Alerts whose suppressedBy changed go to the feed as alert.updated. */
-  private publishSuppressionChange(ids: readonly string[], published: AlertEvent[], about: { agentId: string; by: string | null }): void {
+  private publishSuppressionChange(ids: readonly string[], about: { agentId: string; by: string | null }): void {
     if (ids.length === 0) return;
-    this.log.info({ agentId: about.agentId, alerts: ids.length, suppressedBy: about.by }, about.by ? 'alerts suppressed: agent offline' : 'alert suppression changed: agent back online');
+    this.store.afterCommit(() => this.log.info({ agentId: about.agentId, alerts: ids.length, suppressedBy: about.by }, about.by ? 'alerts suppressed: agent offline' : 'alert suppression changed: agent back online'));
     for (const id of ids) {
       const record = this.store.alerts.get(id);
-      if (record) published.push({ type: 'alert.updated', alert: toPublicAlert(record) });
+      if (record) this.publish({ type: 'alert.updated', alert: toPublicAlert(record) });
     }
   }
 
@@ -149,19 +176,35 @@ export class AlertService {
     return this.requireAlert(id);
   }
 
-  private closeSeries(alert: AlertRecord, by: string, now: number, comment: string | null = null): void {
-    const published: AlertEvent[] = [];
-    this.store.alerts.transaction(() => {
-      this.store.alerts.resolve(alert.id, alert.value, now, by);
-      if (comment) this.store.alerts.acknowledge(alert.id, alert.acknowledgedAt ?? now, alert.acknowledgedBy ?? by, comment);
-      const updated = this.store.alerts.get(alert.id);
-      if (updated) published.push({ type: 'alert.resolved', alert: toPublicAlert(updated) });
-      this.publishSuppressionChange(this.suppression.resolved(alert, now), published, { agentId: alert.agentId, by: null });
+  /**
+   * The agent was revoked: it is no longer managed, so none of its alerts stays on the NOC's feed.
+   * Every unresolved one is resolved by `by` and published (its other alerts before its offline
+   * alerts, so that none is announced as no longer suppressed on its way out), and frames of its
+   * still queued are not evaluated any more. Joins the caller's transaction (the revocation
+   * itself); returns how many alerts it resolved.
+   */
+  resolveAgentAlerts(agentId: string, by: string, now: number): number {
+    return this.store.transaction(() => {
+      const unresolved = this.store.alerts.listUnresolved(agentId);
+      const ordered = [...unresolved.filter((a) => !marksAgentOffline(a)), ...unresolved.filter(marksAgentOffline)];
+      for (const alert of ordered) this.closeSeries(alert, by, now);
+      this.store.afterCommit(() => this.retired.add(agentId));
+      return ordered.length;
     });
-    markResolved(this.engine, alert.seriesKey);
-    this.openBySeries.delete(alert.seriesKey);
-    this.log.info({ alertId: alert.id, by }, 'alert resolved');
-    for (const event of published) this.events.publish(event);
+  }
+
+  private closeSeries(alert: AlertRecord, by: string, now: number, comment: string | null = null): void {
+    this.store.transaction(() => {
+      this.store.onRollback(this.resync);
+      if (!this.store.alerts.resolve(alert.id, alert.value, now, by)) return;
+      if (comment) this.store.alerts.acknowledge(alert.id, alert.acknowledgedAt ?? now, alert.acknowledgedBy ?? by, comment);
+      markResolved(this.engine, alert.seriesKey);
+      this.openBySeries.delete(alert.seriesKey);
+      const updated = this.store.alerts.get(alert.id);
+      if (updated) this.publish({ type: 'alert.resolved', alert: toPublicAlert(updated) });
+      this.publishSuppressionChange(this.suppression.resolved(alert, now), { agentId: alert.agentId, by: null });
+      this.store.afterCommit(() => this.log.info({ alertId: alert.id, agentId: alert.agentId, by }, 'alert resolved'));
+    });
   }
 
   private requireAlert(id: string): AlertRecord {

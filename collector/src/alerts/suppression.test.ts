@@ -149,6 +149,52 @@ describe('dependency suppression by the agent offline alert', () => {
     expect(temp.store.alerts.get(diskId)!.suppressedBy).toBeNull();
   });
 
+  it('leaves no suppression behind when the offline alert is not stored, and opens it at the next try', () => {
+    service.createRule(diskRule, 1);
+    service.evaluate([{ agent: web, samples: [disk(95)] }], 10);
+    const root = opened('disk.used_pct').id;
+    seen.length = 0;
+    const suppressAgent = temp.store.alerts.suppressAgent.bind(temp.store.alerts);
+    temp.store.alerts.suppressAgent = () => { throw new Error('disk I/O error'); };
+    expect(() => service.evaluatePresence(web, false, 20)).toThrow('disk I/O error');
+    expect(seen).toEqual([]);
+    expect(temp.store.alerts.list({ state: 'active' }).map((a) => [a.id, a.suppressedBy])).toEqual([[root, null]]);
+
+    // Nothing in memory says the agent is offline: a new alert of it is not suppressed by an
+    // alert that does not exist.
+    service.evaluate([{ agent: web, samples: [disk(96, '/data')] }], 30);
+    expect(opened('disk.used_pct').suppressedBy).toBeNull();
+
+    temp.store.alerts.suppressAgent = suppressAgent;
+    service.evaluatePresence(web, false, 40);
+    const offline = opened('agent.online');
+    expect(offline.openedAt).toBe(40);
+    expect(temp.store.alerts.list({ state: 'active', agentId: web.agentId }).filter((a) => a.metric !== 'agent.online').map((a) => a.suppressedBy))
+      .toEqual([offline.id, offline.id]);
+  });
+
+  it('keeps the suppression when the offline alert\'s resolution is not stored, and lifts it at the next try', () => {
+    service.createRule(diskRule, 1);
+    service.evaluate([{ agent: web, samples: [disk(95)] }], 10);
+    service.evaluatePresence(web, false, 20);
+    const offline = opened('agent.online');
+    seen.length = 0;
+    const moveSuppression = temp.store.alerts.moveSuppression.bind(temp.store.alerts);
+    temp.store.alerts.moveSuppression = () => { throw new Error('disk I/O error'); };
+    expect(() => service.evaluatePresence(web, true, 30)).toThrow('disk I/O error');
+    expect(seen).toEqual([]);
+    expect(temp.store.alerts.get(offline.id)!.state).toBe('open');
+
+    // Still offline as far as alerts go: new alerts of the agent are suppressed like the others.
+    service.evaluate([{ agent: web, samples: [disk(96, '/data')] }], 35);
+    expect(opened('disk.used_pct').suppressedBy).toBe(offline.id);
+
+    temp.store.alerts.moveSuppression = moveSuppression;
+    service.evaluatePresence(web, true, 40);
+    expect(temp.store.alerts.get(offline.id)).toMatchObject({ state: 'resolved', resolvedAt: 40 });
+    expect(temp.store.alerts.list({ state: 'active' }).map((a) => a.suppressedBy)).toEqual([null, null]);
+  });
+
   it('ignores agent.online in what an agent reports: only the collector computes it', () => {
     service.evaluate([{ agent: web, samples: [{ metric: 'agent.online', value: 0, labels: {} }] }], 10);
     expect(seen).toEqual([]);

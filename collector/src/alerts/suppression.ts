@@ -11,12 +11,20 @@ export function marksAgentOffline(alert: Pick<AlertRecord, 'metric' | 'openValue
  * carry that alert's id in `suppressedBy`, because what they last saw says nothing about the
  * present. The agent → offline alert map is kept in memory so evaluating a frame asks no SQL; the
  * store keeps the same facts for restarts and the API. Every method runs inside the caller's
- * alert transaction and returns the ids of the alerts whose suppression it changed.
+ * alert transaction and returns the ids of the alerts whose suppression it changed; the map is
+ * changed at once (later alerts of the same transaction must see it), so when that transaction
+ * rolls back its owner must call reset with what the store holds.
  */
 export class AgentSuppression {
   private readonly offlineAlertByAgent = new Map<string, string>();
 
   constructor(private readonly store: Store) {}
+
+  /** Forgets everything and restores from the store's unresolved alerts (after a rollback). */
+  reset(unresolved: readonly AlertRecord[]): void {
+    this.offlineAlertByAgent.clear();
+    this.restore(unresolved);
+  }
 
   restore(unresolved: readonly AlertRecord[]): void {
     // The oldest offline alert is the one the others were suppressed by when it opened.

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../http/api-error.js';
+import { callerName } from '../http/authenticate.js';
 import { parseOr400 } from '../http/validate.js';
 import type { AgentRow } from '../store/index.js';
 
@@ -34,7 +35,10 @@ export async function agentRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const connection = ctx.registry.get(row.id);
     // Heartbeats are not written to the database; the live connection knows better.
     const lastSeenAt = connection ? Math.max(row.lastSeenAt ?? 0, connection.lastHeardAt) : row.lastSeenAt;
-    return { ...rest, lastSeenAt, online: connection !== undefined, presence: ctx.liveness.presenceOf(row.id) };
+    // A revoked agent is no longer watched: its presence is `unknown` (never `offline` for good),
+    // and `revokedAt` says why.
+    const presence = row.revokedAt !== null ? 'unknown' : ctx.liveness.presenceOf(row.id);
+    return { ...rest, lastSeenAt, online: connection !== undefined, presence };
   };
   const requireAgent = (id: string): AgentRow => {
     const row = ctx.store.agents.get(id);
@@ -53,13 +57,21 @@ export async function agentRoutes(app: FastifyInstance, ctx: AppContext): Promis
     return detail;
   });
 
-  // Revocation takes effect at once: the live connection closes and the identity is refused.
+  // Revocation takes effect at once: the live connection closes and the identity is refused. A
+  // revoked endpoint is no longer managed: its unresolved alerts are resolved in the same
+  // transaction (and published once it commits), and liveness stops watching it.
   app.delete('/api/v1/agents/:id', async (request, reply) => {
     const { id } = parseOr400(IdParams, request.params, 'params');
     const row = requireAgent(id);
-    if (!ctx.store.agents.revoke(id, ctx.now())) throw new ApiError(409, 'conflict', `agent ${id} is already revoked`);
+    const by = callerName(request);
+    const at = ctx.now();
+    const alertsResolved = ctx.store.transaction(() => {
+      if (!ctx.store.agents.revoke(id, at)) throw new ApiError(409, 'conflict', `agent ${id} is already revoked`);
+      return ctx.alerts.resolveAgentAlerts(id, `${by} (agent revoked)`, at);
+    });
+    ctx.liveness.forget(id);
     ctx.registry.get(id)?.close(CloseCode.revoked, 'agent revoked');
-    request.log.info({ agentId: id, tenant: row.tenantId, by: request.caller?.name }, 'agent revoked');
+    request.log.info({ agentId: id, tenant: row.tenantId, by, alertsResolved }, 'agent revoked');
     return reply.status(204).send();
   });
 

@@ -109,6 +109,69 @@ describe('LivenessMonitor (registry + store + rule engine)', () => {
     expect(seen.map((e) => e.type)).toEqual(['alert.opened', 'alert.resolved']);
   });
 
+  it('forgets a revoked agent that is already offline: presence unknown, gauge back, nothing more from it', async () => {
+    const monitor = startMonitor();
+    const a = connection('agt_a', clock);
+    registry.add(a);
+    registry.remove(a);
+    clock += 3_000;
+    monitor.sweep();
+    expect(monitor.presenceOf('agt_a')).toBe('offline');
+    expect(await offlineGauge()).toBe(1);
+
+    // No connection left to close: only the revocation itself can tell the monitor.
+    temp.store.agents.revoke('agt_a', clock);
+    monitor.forget('agt_a');
+    expect(monitor.presenceOf('agt_a')).toBe('unknown');
+    expect(await offlineGauge()).toBe(0);
+    clock += 1_000_000;
+    monitor.sweep();
+    expect(temp.store.presence.history('agt_a').map((c) => c.online)).toEqual([true, false]);
+    expect(seen.map((e) => e.type)).toEqual(['alert.opened']);
+  });
+
+  it('records a change with its alert or not at all, publishes after the commit, and retries at the next sweep', async () => {
+    const monitor = startMonitor();
+    const a = connection('agt_a', clock);
+    registry.add(a);
+    registry.remove(a);
+    const insert = temp.store.alerts.insert.bind(temp.store.alerts);
+    temp.store.alerts.insert = () => { throw new Error('disk I/O error'); };
+    clock += 3_000;
+    monitor.sweep();
+    expect(temp.store.presence.history('agt_a').map((c) => c.online)).toEqual([true]);
+    expect(seen).toEqual([]);
+    expect(monitor.presenceOf('agt_a')).toBe('online');
+    expect(await offlineGauge()).toBe(0);
+
+    temp.store.alerts.insert = insert;
+    clock += 1_000;
+    monitor.sweep();
+    expect(temp.store.presence.history('agt_a')).toEqual([{ agentId: 'agt_a', online: true, at: 1_000_000 }, { agentId: 'agt_a', online: false, at: clock }]);
+    expect(seen.map((e) => [e.type, e.alert.metric, e.alert.openedAt])).toEqual([['alert.opened', 'agent.online', clock]]);
+    expect(await offlineGauge()).toBe(1);
+
+    // Back: "online" must not be recorded while the offline alert stays open (after a restart the
+    // reconnect would not be a change, and the alert would stay open for good).
+    const resolve = temp.store.alerts.resolve.bind(temp.store.alerts);
+    temp.store.alerts.resolve = () => { throw new Error('disk I/O error'); };
+    clock += 5_000;
+    const back = connection('agt_a', clock);
+    registry.add(back);
+    expect(temp.store.presence.history('agt_a').map((c) => c.online)).toEqual([true, false]);
+    expect(seen).toHaveLength(1);
+    expect(temp.store.alerts.list({ state: 'active' }).map((x) => x.metric)).toEqual(['agent.online']);
+
+    temp.store.alerts.resolve = resolve;
+    clock += 500;
+    back.lastHeardAt = clock;
+    monitor.sweep();
+    expect(temp.store.presence.history('agt_a').map((c) => c.online)).toEqual([true, false, true]);
+    expect(seen.map((e) => e.type)).toEqual(['alert.opened', 'alert.resolved']);
+    expect(monitor.presenceOf('agt_a')).toBe('online');
+    expect(await offlineGauge()).toBe(0);
+  });
+
   it('stops watching an agent once it is revoked', () => {
     const monitor = startMonitor();
     const a = connection('agt_a', clock);

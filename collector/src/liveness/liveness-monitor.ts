@@ -6,7 +6,7 @@ import type { AgentConnection } from '../gateway/agent-connection.js';
 import type { ConnectionRegistry } from '../gateway/connection-registry.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { Store } from '../store/index.js';
-import { agentConnected, agentDisconnected, forgetAgent, restoreLiveness, sweepLiveness } from './liveness.js';
+import { agentConnected, agentDisconnected, forgetAgent, restoreLiveness, revertChange, sweepLiveness } from './liveness.js';
 import type { LivenessConfig, LivenessState, PresenceChange } from './types.js';
 
 export interface LivenessDeps {
@@ -20,7 +20,8 @@ export interface LivenessDeps {
 
 /**
  * The I/O edge around the liveness functions: follows the connection registry, sweeps on one
- * timer, records every presence change and feeds it to the rule engine as `agent.online`.
+ * timer, records every presence change and feeds it to the rule engine as `agent.online`, both in
+ * one transaction: a change is stored with its alert, or not at all and retried at the next sweep.
  */
 export class LivenessMonitor {
   private readonly state: LivenessState;
@@ -87,9 +88,18 @@ export class LivenessMonitor {
         this.forget(change.agentId);
         continue;
       }
-      this.deps.store.presence.record(change);
+      try {
+        // The alert service publishes to the feed once this commits.
+        this.deps.store.transaction(() => {
+          this.deps.store.presence.record(change);
+          this.deps.alerts.evaluatePresence(agent, change.online, change.at);
+        });
+      } catch (err) {
+        revertChange(this.state, change);
+        this.deps.log.error({ err, agentId: change.agentId, online: change.online }, 'liveness: recording a presence change failed; retried at the next sweep');
+        continue;
+      }
       this.deps.log.info({ agentId: change.agentId, tenant: agent.tenantId, at: change.at }, change.online ? 'agent online' : 'agent offline');
-      this.deps.alerts.evaluatePresence(agent, change.online, change.at);
     }
     this.updateGauge();
   }
@@ -103,7 +113,12 @@ export class LivenessMonitor {
     return evaluatedAgentFromRow(row);
   }
 
-  private forget(agentId: string): void {
+  /**
+   * The agent was revoked (or deleted): it is no longer watched, so it is neither offline nor
+   * counted in vigil_agents_offline any more, and its presence is `unknown`. Called by the
+   * revocation itself: a revoked agent that was offline has no connection left to close.
+   */
+  forget(agentId: string): void {
     forgetAgent(this.state, agentId);
     this.updateGauge();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentConnected, agentDisconnected, forgetAgent, restoreLiveness, sweepLiveness } from './liveness.js';
+import { agentConnected, agentDisconnected, forgetAgent, restoreLiveness, revertChange, sweepLiveness } from './liveness.js';
 import type { HeardFrom, LivenessConfig, LivenessState } from './types.js';
 
 const config: LivenessConfig = { missedIntervals: 3, defaultIntervalMs: 60_000, heartbeatMs: 2_000, restartGraceMs: 30_000 };
@@ -111,6 +111,28 @@ describe('liveness', () => {
     expect(sweepLiveness(state, [], START + 1_000, config)).toEqual([]);
     expect(sweepLiveness(state, [], START + 60_000, config)).toEqual([]);
     expect(agentConnected(state, 'a', 1_000, START + 61_000)).toEqual({ agentId: 'a', online: true, at: START + 61_000 });
+  });
+
+  it('reports a change again at the next sweep once it is reverted (it could not be recorded)', () => {
+    const state = fresh();
+    agentConnected(state, 'a', 1_000, START);
+    agentDisconnected(state, 'a', START);
+    const [offline] = sweepLiveness(state, [], START + 3_000, config);
+    revertChange(state, offline!);
+    expect(sweepLiveness(state, [], START + 4_000, config)).toEqual([{ agentId: 'a', online: false, at: START + 4_000 }]);
+
+    const online = agentConnected(state, 'a', 1_000, START + 10_000)!;
+    revertChange(state, online);
+    expect(sweepLiveness(state, [{ agentId: 'a', lastHeardAt: START + 10_500 }], START + 11_000, config))
+      .toEqual([{ agentId: 'a', online: true, at: START + 11_000 }]);
+
+    // Gone again before the retry: it stays offline, and its next connection is the change.
+    agentDisconnected(state, 'a', START + 11_000);
+    sweepLiveness(state, [], START + 14_000, config);
+    revertChange(state, agentConnected(state, 'a', 1_000, START + 20_000)!);
+    agentDisconnected(state, 'a', START + 20_100);
+    expect(sweepLiveness(state, [], START + 21_000, config)).toEqual([]);
+    expect(agentConnected(state, 'a', 1_000, START + 30_000)).toEqual({ agentId: 'a', online: true, at: START + 30_000 });
   });
 
   it('takes the interval from the latest hello, and forgets revoked agents', () => {

@@ -61,6 +61,16 @@ export function forgetAgent(state: LivenessState, agentId: string): void {
 }
 
 /**
+ * A change could not be recorded: undo it in the state, so that the next sweep reports it again.
+ * An agent reported offline is online again and still overdue; a connected agent reported online
+ * is offline again and, still connected and heard from, comes back online at the next sweep.
+ */
+export function revertChange(state: LivenessState, change: PresenceChange): void {
+  const agent = state.agents.get(change.agentId);
+  if (agent && agent.online === change.online) agent.online = !change.online;
+}
+
+/**
  * One periodic pass: takes in what the open connections last heard, and returns the agents that
  * went offline (unheard of past their deadline) or, still connected, were heard again after that.
  */

@@ -40,7 +40,10 @@ export class AlertStore {
   private readonly suppressStmt;
   private readonly moveSuppressionStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly runTransaction: <T>(fn: () => T) => T = (fn) => db.transaction(fn)(),
+  ) {
     this.insertStmt = db.prepare(
       `INSERT INTO alerts (id, series_key, rule_id, rule_name, agent_id, hostname, tenant_id, site_id, metric, labels, op,
          threshold, priority, state, open_value, value, opened_at, updated_at, suppressed_by)
@@ -102,9 +105,9 @@ export class AlertStore {
     );
   }
 
-  /** Runs a group of alert writes atomically (one transaction per ingest batch). */
+  /** Runs a group of alert writes atomically (one transaction per ingest batch); see Store.transaction. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.runTransaction(fn);
   }
 
   get(id: string): AlertRecord | undefined {
@@ -125,7 +128,11 @@ export class AlertStore {
     return (this.db.prepare(sql).all(...params) as RawAlert[]).map(toAlert);
   }
 
-  listUnresolved(): AlertRecord[] {
-    return (this.db.prepare("SELECT * FROM alerts WHERE state != 'resolved' ORDER BY opened_at DESC").all() as RawAlert[]).map(toAlert);
+  /** Every unresolved alert (no limit), or every unresolved alert of one agent. */
+  listUnresolved(agentId?: string): AlertRecord[] {
+    const rows = agentId === undefined
+      ? this.db.prepare("SELECT * FROM alerts WHERE state != 'resolved' ORDER BY opened_at DESC").all()
+      : this.db.prepare("SELECT * FROM alerts WHERE state != 'resolved' AND agent_id = ? ORDER BY opened_at DESC").all(agentId);
+    return (rows as RawAlert[]).map(toAlert);
   }
 }

@@ -10,6 +10,12 @@ import { TelemetryStore } from './telemetry.js';
 import { TenantStore } from './tenants.js';
 import { TokenStore } from './tokens.js';
 
+interface Unit {
+  afterCommit: Array<() => void>;
+  onRollback: Set<() => void>;
+  failure?: { err: unknown };
+}
+
 /** Every SQL statement of the collector lives under store/; the rest sees these narrow modules. */
 export class Store {
   readonly tenants: TenantStore;
@@ -22,6 +28,8 @@ export class Store {
   readonly scripts: ScriptStore;
   readonly jobs: JobStore;
   readonly presence: PresenceStore;
+  /** The outermost transaction under way, if any. */
+  private unit: Unit | null = null;
 
   constructor(readonly db: Db) {
     this.tenants = new TenantStore(db);
@@ -30,10 +38,58 @@ export class Store {
     this.events = new EventStore(db);
     this.telemetry = new TelemetryStore(db, this.events);
     this.rules = new RuleStore(db);
-    this.alerts = new AlertStore(db);
+    this.alerts = new AlertStore(db, (fn) => this.transaction(fn));
     this.scripts = new ScriptStore(db);
     this.jobs = new JobStore(db);
     this.presence = new PresenceStore(db);
+  }
+
+  /**
+   * Runs fn's writes atomically. Nested calls join the outermost transaction, and a failure in one
+   * of them fails it all (even if the caller catches it), so that in-memory state kept beside the
+   * database has a single outcome to follow: see afterCommit and onRollback.
+   */
+  transaction<T>(fn: () => T): T {
+    const current = this.unit;
+    if (current) {
+      try {
+        return fn();
+      } catch (err) {
+        current.failure ??= { err };
+        throw err;
+      }
+    }
+    const unit: Unit = { afterCommit: [], onRollback: new Set() };
+    this.unit = unit;
+    let result: T;
+    try {
+      result = this.db.transaction(() => {
+        const value = fn();
+        if (unit.failure) throw unit.failure.err;
+        return value;
+      })();
+    } catch (err) {
+      this.unit = null;
+      for (const hook of unit.onRollback) hook();
+      throw err;
+    }
+    this.unit = null;
+    for (const hook of unit.afterCommit) hook();
+    return result;
+  }
+
+  /** Runs hook once the current transaction has committed (at once outside one), in order. Hooks must not throw. */
+  afterCommit(hook: () => void): void {
+    if (this.unit) this.unit.afterCommit.push(hook);
+    else hook();
+  }
+
+  /**
+   * Runs hook if the current transaction rolls back (never outside one); the same function
+   * registered twice runs once. Hooks must not throw.
+   */
+  onRollback(hook: () => void): void {
+    this.unit?.onRollback.add(hook);
   }
 
   static open(file: string): Store {

@@ -114,5 +114,8 @@ describe('liveness storage (migration 3)', () => {
     expect(alerts.get('alr_cpu')).toMatchObject({ suppressedBy: null, updatedAt: 80 });
     // A resolved alert keeps the suppression it had: it is history.
     expect(alerts.get('alr_ack')!.suppressedBy).toBe('alr_off');
+    // What a revocation resolves: every unresolved alert of the agent, however many.
+    expect(alerts.listUnresolved('agt_a').map((a) => a.id).sort()).toEqual(['alr_cpu', 'alr_off']);
+    expect(alerts.listUnresolved().map((a) => a.id).sort()).toEqual(['alr_cpu', 'alr_off', 'alr_other']);
   });
 });
