@@ -78,6 +78,17 @@ describe('AlertService (rule engine + store + events)', () => {
     expect(seen.filter((e) => e.type === 'alert.opened')).toHaveLength(2);
   });
 
+  it('keeps the comment given with a hand resolve, and the acknowledgement\'s when none is given', () => {
+    service.createRule({ ...rootDisk, forSamples: 1 }, 1);
+    service.evaluate([{ agent, samples: [disk(95)] }], 10);
+    const first = seen[0]!.alert.id;
+    expect(service.resolveByHand(first, 'alice', 'freed 20 GB of logs', 20)).toMatchObject({ state: 'resolved', comment: 'freed 20 GB of logs' });
+    service.evaluate([{ agent, samples: [disk(95)] }], 30);
+    const second = seen.filter((e) => e.type === 'alert.opened')[1]!.alert.id;
+    service.acknowledge(second, 'bob', 'looking', 35);
+    expect(service.resolveByHand(second, 'bob', null, 40)).toMatchObject({ state: 'resolved', resolvedBy: 'bob', comment: 'looking' });
+  });
+
   it('closes a rule\'s alerts when it is disabled or deleted, and validates patches as a whole', () => {
     const rule = service.createRule({ ...rootDisk, forSamples: 1 }, 1);
     service.evaluate([{ agent, samples: [disk(95)] }], 10);

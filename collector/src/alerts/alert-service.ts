@@ -196,8 +196,7 @@ export class AlertService {
   private closeSeries(alert: AlertRecord, by: string, now: number, comment: string | null = null): void {
     this.store.transaction(() => {
       this.store.onRollback(this.resync);
-      if (!this.store.alerts.resolve(alert.id, alert.value, now, by)) return;
-      if (comment) this.store.alerts.acknowledge(alert.id, alert.acknowledgedAt ?? now, alert.acknowledgedBy ?? by, comment);
+      if (!this.store.alerts.resolve(alert.id, alert.value, now, by, comment)) return;
       markResolved(this.engine, alert.seriesKey);
       this.openBySeries.delete(alert.seriesKey);
       const updated = this.store.alerts.get(alert.id);

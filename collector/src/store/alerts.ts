@@ -52,7 +52,8 @@ export class AlertStore {
     );
     this.updateValueStmt = db.prepare('UPDATE alerts SET value = ?, updated_at = ? WHERE id = ?');
     this.resolveStmt = db.prepare(
-      `UPDATE alerts SET state = 'resolved', value = ?, resolved_at = ?, resolved_by = ?, updated_at = ? WHERE id = ? AND state != 'resolved'`,
+      `UPDATE alerts SET state = 'resolved', value = ?, resolved_at = ?, resolved_by = ?, comment = COALESCE(?, comment), updated_at = ?
+       WHERE id = ? AND state != 'resolved'`,
     );
     this.byId = db.prepare('SELECT * FROM alerts WHERE id = ?');
     this.suppressStmt = db.prepare(
@@ -73,9 +74,12 @@ export class AlertStore {
     this.updateValueStmt.run(value, at, id);
   }
 
-  /** Returns false when the alert was already resolved (a hand resolve racing an auto resolve). */
-  resolve(id: string, value: number, at: number, by: string): boolean {
-    return this.resolveStmt.run(value, at, by, at, id).changes > 0;
+  /**
+   * Returns false when the alert was already resolved (a hand resolve racing an auto resolve).
+   * A comment replaces the alert's; none keeps what the acknowledgement said.
+   */
+  resolve(id: string, value: number, at: number, by: string, comment: string | null = null): boolean {
+    return this.resolveStmt.run(value, at, by, comment, at, id).changes > 0;
   }
 
   /**
