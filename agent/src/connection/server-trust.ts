@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { checkServerIdentity, connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { AgentEnrollmentFile } from '@vigil/shared';
+import { readCaBundle } from './ca-bundle.js';
 
 /**
  * How the agent decides it is talking to its own collector, as fixed at enrollment: a CA bundle,
@@ -20,17 +20,16 @@ export interface ServerTrust {
 /** The collector's certificate failed the trust check; nothing was sent on that connection. */
 export class UntrustedCollectorError extends Error {}
 
-/** The trust recorded in agent.json; a CA file it names must still be readable. */
+/**
+ * The trust recorded in agent.json. A CA file it names must still hold at least one parsable
+ * certificate: an empty or damaged file would otherwise leave no CA to pass to TLS, and the system
+ * CAs would quietly trust more than the enrollment did.
+ */
 export function loadServerTrust(stateDir: string, enrollment: AgentEnrollmentFile): ServerTrust {
   const trust: ServerTrust = {};
   if (enrollment.tls?.caFile) {
     const file = resolve(stateDir, enrollment.tls.caFile);
-    try {
-      trust.caPem = readFileSync(file, 'utf8');
-    } catch (error) {
-      // Falling back to the system CAs would quietly trust more than the enrollment did.
-      throw new Error(`cannot read the collector's CA certificate ${file} named in agent.json: ${(error as Error).message}`);
-    }
+    trust.caPem = readCaBundle(file, `the collector's CA certificate ${file} named in agent.json`);
   }
   if (enrollment.tls?.fingerprint256) trust.fingerprint256 = enrollment.tls.fingerprint256;
   if (enrollment.allowPlaintext) trust.allowPlaintext = true;
@@ -43,14 +42,20 @@ export function loadServerTrust(stateDir: string, enrollment: AgentEnrollmentFil
  * here, in one place, after the handshake and before the caller writes anything: a pinned
  * self-signed certificate fails the chain check, and Node skips checkServerIdentity then, so a pin
  * checked there would never be consulted. Callers must not write until `trusted` resolves. On
- * failure the socket is destroyed with an UntrustedCollectorError.
+ * failure the socket is destroyed with an UntrustedCollectorError; a trust with a blank CA throws
+ * one before any connection is opened.
  */
 export function connectTrusted(options: ConnectionOptions & { host: string; port: number }, trust: ServerTrust): { socket: TLSSocket; trusted: Promise<void> } {
+  // An empty CA option means Node's default store, so a CA that is there but blank must stop the
+  // connection rather than widen it to every publicly trusted certificate.
+  if (trust.caPem !== undefined && trust.caPem.trim() === '') {
+    throw new UntrustedCollectorError('the CA given at enrollment holds no certificate; refusing to fall back to the system CAs');
+  }
   let hostProblem: Error | undefined;
   const socket = connect({
     ...options,
     ...(isIP(options.host) ? {} : { servername: options.host }),
-    ...(trust.caPem ? { ca: trust.caPem } : {}),
+    ...(trust.caPem !== undefined ? { ca: trust.caPem } : {}),
     rejectUnauthorized: false,
     checkServerIdentity: (host, cert) => {
       hostProblem = checkServerIdentity(host, cert);
@@ -81,7 +86,7 @@ function trustProblem(socket: TLSSocket, trust: ServerTrust, hostProblem: Error 
   const pinOnly = trust.fingerprint256 !== undefined && trust.caPem === undefined;
   if (!pinOnly && !socket.authorized) {
     const reason = hostProblem?.message ?? String(socket.authorizationError);
-    const against = trust.caPem ? 'the CA given at enrollment' : "the system's trusted CAs";
+    const against = trust.caPem !== undefined ? 'the CA given at enrollment' : "the system's trusted CAs";
     return `the collector's certificate (SHA-256 ${actual}) is not trusted by ${against}: ${reason}`;
   }
   if (trust.fingerprint256 !== undefined && actual !== trust.fingerprint256) {

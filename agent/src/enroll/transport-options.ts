@@ -1,6 +1,5 @@
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { AgentEnrollmentFile } from '@vigil/shared';
+import { CaBundleError, readCaBundle } from '../connection/ca-bundle.js';
 import type { ServerTrust } from '../connection/server-trust.js';
 import { EnrollError } from './enroll-error.js';
 import { canonicalFingerprint256 } from './fingerprint.js';
@@ -21,8 +20,6 @@ export interface EnrollTransport {
   /** Printed before enrolling: the operator chose something insecure and should see it said. */
   warning?: string;
 }
-
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /**
  * Turns enroll's --ca, --fingerprint and --allow-plaintext into the trust every later connection
@@ -60,24 +57,14 @@ export function resolveEnrollTransport(options: EnrollTransportOptions): EnrollT
   return { trust };
 }
 
-/** The PEM certificates in the file, each checked to parse; other content (comments, keys) is dropped. */
+/** --ca through the same check every later connection applies to the stored copy. */
 function readCaFile(file: string): string {
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return readCaBundle(file, `--ca ${file}`);
   } catch (error) {
-    throw new EnrollError(`cannot read --ca ${file}: ${(error as Error).message}`);
+    if (error instanceof CaBundleError) throw new EnrollError(error.message);
+    throw error;
   }
-  const certificates = text.match(PEM_CERTIFICATE) ?? [];
-  if (certificates.length === 0) throw new EnrollError(`--ca ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
-  for (const pem of certificates) {
-    try {
-      new X509Certificate(pem);
-    } catch (error) {
-      throw new EnrollError(`--ca ${file} holds a certificate that cannot be parsed: ${(error as Error).message}`);
-    }
-  }
-  return `${certificates.join('\n')}\n`;
 }
 
 /** How agent.json records the trust (loadServerTrust reads it back); the CA itself lives in `caFileName`. */
