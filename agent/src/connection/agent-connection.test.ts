@@ -169,6 +169,24 @@ describe('AgentConnection', () => {
     await running;
   });
 
+  // Each welcome would otherwise reset the delay to its start, and the agent would be back
+  // within a moment of every close, to be cut off again.
+  it.each([
+    ['rate limited', CloseCode.rateLimited],
+    ['replaced', CloseCode.replaced],
+  ])('keeps backing off when welcomed sessions are %s', async (_why, code) => {
+    const { conn } = await setup({}, { backoff: { startingDelayMs: 50, maxDelayMs: 60_000 } });
+    fake.closeAfterWelcome = { code, reason: 'slow down' };
+    const running = conn.run();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Growing delays (jittered over 50, 100, 200, … ms) allow about six connections in 1.5 s;
+    // a delay reset after every welcome allows dozens.
+    expect(fake.connections).toBeGreaterThanOrEqual(2);
+    expect(fake.connections).toBeLessThan(12);
+    await conn.stop();
+    await running;
+  });
+
   it('drops a connection on which the collector has gone silent, and reconnects', async () => {
     const { conn, status } = await setup({ autoPong: false }, { heartbeatMs: 50, silentHeartbeats: 3 });
     const running = conn.run();

@@ -18,6 +18,9 @@ import { SocketSession } from './socket-session.js';
 import { agentSocketUrl } from './url.js';
 import type { DeliveryTracker } from './delivery-tracker.js';
 
+/** Close codes that keep the backoff growing even when the session had been welcomed. */
+const BACK_OFF_AFTER_WELCOME: readonly number[] = [CloseCode.replaced, CloseCode.rateLimited];
+
 export interface StatusSink {
   update(patch: StatusPatch): void;
 }
@@ -120,8 +123,9 @@ export class AgentConnection {
   /**
    * Queues a frame and sends it at once when connected. With a durable queue the frame is safe
    * once queued, so its delivery hooks run now; otherwise they wait for the collector's ack.
+   * Returns false when the frame could not be queued (it is lost, and nothing may count on it).
    */
-  enqueueFrame(frame: Frame, onDelivered: ReadonlyArray<() => void> = []): void {
+  enqueueFrame(frame: Frame, onDelivered: ReadonlyArray<() => void> = []): boolean {
     const { queue, delivery, logger } = this.options;
     try {
       queue.push(frame);
@@ -129,7 +133,7 @@ export class AgentConnection {
       // Not queued, so not safe: the hooks do not run and the sources read those entries again.
       logger.error({ seq: frame.seq, err: (error as Error).message }, 'cannot queue a frame; it is lost');
       this.reportQueue();
-      return;
+      return false;
     }
     if (queue.durable) {
       delivery?.deliveredNow(onDelivered);
@@ -141,6 +145,7 @@ export class AgentConnection {
     }
     this.pump();
     this.reportQueue();
+    return true;
   }
 
   /** Queues a script message; it goes out now or after the next welcome. */
@@ -193,9 +198,11 @@ export class AgentConnection {
     }
     logger.warn({ code: end.code, reason: end.reason, error: end.error, welcomed: end.welcomed }, 'disconnected');
     // A welcomed session ends the backoff round (resetting its delay); anything less counts as a
-    // failed attempt. So does being replaced: two agents sharing one identity would otherwise
-    // take turns evicting each other as fast as they can reconnect.
-    if (!end.welcomed || end.code === CloseCode.replaced) throw new ConnectAttemptError(end.error ?? `closed ${described}`);
+    // failed attempt. So do the closes that mean "come back later, not at once" even after a
+    // welcome: being replaced (two agents sharing one identity would otherwise take turns evicting
+    // each other as fast as they can reconnect) and being rate limited (a reset delay would bring
+    // the agent back within a second, to be cut off again, over and over).
+    if (!end.welcomed || BACK_OFF_AFTER_WELCOME.includes(end.code)) throw new ConnectAttemptError(end.error ?? `closed ${described}`);
   }
 
   private welcomed(welcome: WelcomeMessage): void {

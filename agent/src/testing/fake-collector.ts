@@ -50,6 +50,8 @@ export class FakeCollector {
   connections = 0;
   /** When set, the next handshake is refused with this close code. */
   refuseWith: { code: number; reason: string } | undefined;
+  /** When set, every connection is closed with this code right after its welcome. */
+  closeAfterWelcome: { code: number; reason: string } | undefined;
   private socket: WebSocket | undefined;
   private readonly waiters = new Set<() => void>();
 
@@ -184,6 +186,7 @@ export class FakeCollector {
         this.socket = ws;
         this.messages.push({ agentId, connection, message });
         ws.send(JSON.stringify({ type: 'welcome', agentId, lastSeq: this.lastSeq.get(agentId) ?? 0, serverTime: Date.now(), heartbeatSec: this.options.heartbeatSec ?? 30 }));
+        if (this.closeAfterWelcome) ws.close(this.closeAfterWelcome.code, this.closeAfterWelcome.reason);
         this.notify();
         return;
       }
