@@ -8,6 +8,7 @@ import { MemoryFrameQueue, type FrameQueue } from './connection/frame-queue.js';
 import { DEFAULT_SPOOL_MAX_BYTES } from './connection/spool/byte-size.js';
 import { DiskSpool } from './connection/spool/disk-spool.js';
 import { SpoolFirstSeq } from './connection/spool/spool-first-seq.js';
+import { SpoolLockedError } from './connection/spool/spool-lock.js';
 import type { Logger } from './log.js';
 import { JobHandler, type JobHandlerOptions } from './runner/job-handler.js';
 import { readIdentity } from './state/enrollment-store.js';
@@ -51,6 +52,8 @@ export class Agent {
     const { enrollment, privateKeyPem } = readIdentity(options.stateDir);
     this.agentId = enrollment.agentId;
     this.logger = options.logger;
+    // Checked before the spool is opened (and locked), so a refusal here leaves no lock behind.
+    const trust = loadServerTrust(options.stateDir, enrollment);
     this.queue = options.queue ?? this.openSpool(options);
     const seq = new SpoolFirstSeq(new FileSeqStore(options.stateDir));
     // The counter is saved just after a frame is spooled; a crash in between leaves the spool ahead.
@@ -62,7 +65,7 @@ export class Agent {
     this.connection = new AgentConnection({
       ...options.connection,
       server: enrollment.server,
-      trust: loadServerTrust(options.stateDir, enrollment),
+      trust,
       agentId: enrollment.agentId,
       privateKeyPem,
       agentVersion: AGENT_VERSION,
@@ -88,18 +91,24 @@ export class Agent {
       logger: this.logger,
       onFrame: (frame, onDelivered) => {
         this.logger.debug({ seq: frame.seq, samples: frame.samples.length }, 'frame collected');
-        this.connection.enqueueFrame(frame, onDelivered);
-        seq.spooled(frame.seq);
+        // A frame the spool refused was never stored: saving its seq would promise a frame that
+        // does not exist (see SpoolFirstSeq), so the counter moves only past frames that are in.
+        if (this.connection.enqueueFrame(frame, onDelivered)) seq.spooled(frame.seq);
       },
     });
   }
 
-  /** The disk spool; should it be unusable (read-only or broken disk), telemetry still flows, unspooled. */
+  /**
+   * The disk spool; should it be unusable (read-only or broken disk), telemetry still flows,
+   * unspooled. Another agent process on the same state directory is not worked around: two agents
+   * with one identity would evict each other at the collector, so this one refuses to start.
+   */
   private openSpool(options: AgentOptions): FrameQueue {
     const dir = stateFiles.spool(options.stateDir);
     try {
       return DiskSpool.open({ dir, maxBytes: options.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES, logger: this.logger });
     } catch (error) {
+      if (error instanceof SpoolLockedError) throw error;
       this.logger.error({ dir, err: (error as Error).message }, 'cannot open the frame spool; frames are kept in memory only and lost if the agent stops');
       return new MemoryFrameQueue();
     }

@@ -203,6 +203,23 @@ describe('vigil-agent run and status', () => {
     }
   });
 
+  it('refuses, in one line, to run a second agent on a state directory an agent is running on', async () => {
+    const state = tempState();
+    const enrolled = await cli(['enroll', '--allow-plaintext', '--server', fake.url, '--token', TOKEN, '--state', state]);
+    const agentId = enrolled.stdout.trim();
+    const first = start(['run', '--state', state, '--interval', '200ms']);
+    await fake.waitFor(() => fake.frames.some((f) => f.agentId === agentId), 'a frame from the first agent');
+
+    const second = await cli(['run', '--state', state, '--interval', '200ms']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toBe(`vigil-agent: another vigil-agent process (pid ${first.child.pid}) is using the spool in ${join(state, 'spool')}; stop it first, or delete ${join(state, 'spool', 'lock')} if that pid is not an agent\n`);
+
+    // The first one is undisturbed, and once it stops cleanly the directory is free again.
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(join(state, 'spool', 'lock'))).toBe(false);
+  });
+
   it('refuses a --spool-max that is not a size or is too small', async () => {
     const state = tempState();
     const bad = await cli(['run', '--state', state, '--spool-max', 'lots']);

@@ -1,5 +1,6 @@
 import type { AgentEnrollmentFile, AgentRuntimeStatus } from '@vigil/shared';
 import { formatByteSize } from '../connection/spool/byte-size.js';
+import { pidAlive } from '../os/pid-alive.js';
 import { readEnrollment, NotEnrolledError } from '../state/enrollment-store.js';
 import { readStatusFile } from '../state/status-file.js';
 
@@ -10,16 +11,6 @@ export interface StatusReport {
   /** Whether the process that wrote status.json is still alive (null without a status file). */
   processAlive: boolean | null;
   status: AgentRuntimeStatus | null;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, but owned by another user (the service runs as root or a service account).
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function gatherStatus(stateDir: string): StatusReport {

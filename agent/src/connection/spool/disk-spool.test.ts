@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -292,6 +292,37 @@ describe('DiskSpool', () => {
     expect(seqs(spool.after(0, 10))).toEqual([1, 2]);
     expect(spool.dropped).toBe(1);
     expect(spool.size).toBe(2);
+  });
+
+  it('keeps the frames of a segment it cannot read for now, and sends them once it can', () => {
+    const dir = tempDir();
+    const spool = open(dir, { segmentBytes: 600 });
+    for (let seq = 1; seq <= 6; seq++) spool.push(frame(seq));
+    const [first] = segmentFiles(dir);
+    const path = join(dir, first!);
+    const bytes = readFileSync(path);
+    // A read error that is not about the data (EISDIR here, as EMFILE or EIO would be): the frames
+    // are not dropped, and nothing after them is offered ahead of them.
+    rmSync(path);
+    mkdirSync(path);
+    expect(spool.after(0, 10)).toEqual([]);
+    expect(spool.dropped).toBe(0);
+    expect(spool.size).toBe(6);
+    rmSync(path, { recursive: true });
+    writeFileSync(path, bytes);
+    expect(seqs(spool.after(0, 10))).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('drops and counts the frames of a segment whose file is gone', () => {
+    const dir = tempDir();
+    const spool = open(dir, { segmentBytes: 600 });
+    for (let seq = 1; seq <= 6; seq++) spool.push(frame(seq));
+    const [first] = segmentFiles(dir);
+    rmSync(join(dir, first!));
+    const left = seqs(spool.after(0, 10));
+    expect(left[0]).toBeGreaterThan(1);
+    expect(spool.dropped).toBe(6 - left.length);
+    expect(spool.size).toBe(left.length);
   });
 
   it('does not count as dropped a frame that was sent and turns out stored, even across a restart', () => {

@@ -1,15 +1,19 @@
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from '@vigil/shared';
 import type { Logger } from '../../log.js';
+import { writeFileAtomicSync } from '../../state/atomic-write.js';
+import { fsyncDir, writeFully } from '../../state/durable-fs.js';
+import { removeIfExists } from '../../state/remove-if-exists.js';
 import type { FrameQueue } from '../frame-queue.js';
-import { fsyncDir, writeFully } from './durable-fs.js';
+import { DeferredSave } from './deferred-save.js';
 import { decodeRecordAt, encodeRecord, recordPayload, reseqRecord } from './record.js';
 import { recoverSpool } from './recover.js';
 import { Segment } from './segment.js';
 import { PENDING_SUFFIX, SEGMENT_MAGIC, segmentName } from './segment-file.js';
 import { readProgress, writeProgress, type ProgressMark } from './progress-mark.js';
 import { MAX_IN_DOUBT, writeMeta, type SpoolMeta } from './spool-meta.js';
+import { SpoolLock } from './spool-lock.js';
 
 export interface DiskSpoolOptions {
   dir: string;
@@ -35,6 +39,8 @@ export function defaultSegmentBytes(maxBytes: number): number {
  * A segment is deleted once none of its frames is waiting. When the cap is reached, whole
  * segments go, oldest first, and the frames still waiting in them are counted as dropped.
  * The newest frame is always kept, even one larger than the cap on its own.
+ *
+ * One process at a time: the spool is locked while open (spool-lock.ts).
  */
 export class DiskSpool implements FrameQueue {
   readonly durable = true;
@@ -50,12 +56,24 @@ export class DiskSpool implements FrameQueue {
   private heldBytes = 0;
   private newest: number | undefined;
   private progress: ProgressMark;
+  private readonly progressSave = new DeferredSave(() => this.writeProgressNow());
 
+  /** Throws SpoolLockedError when another live process has this spool open. */
   static open(options: DiskSpoolOptions): DiskSpool {
-    return new DiskSpool(options);
+    // Taken before recovery, which deletes and renames files another process may be using.
+    const lock = SpoolLock.acquire(options.dir);
+    try {
+      return new DiskSpool(options, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
-  private constructor(options: DiskSpoolOptions) {
+  private constructor(
+    options: DiskSpoolOptions,
+    private readonly lock: SpoolLock,
+  ) {
     if (!(options.maxBytes > 0)) throw new Error('the spool cap must be positive');
     this.dir = options.dir;
     this.maxBytes = options.maxBytes;
@@ -164,7 +182,8 @@ export class DiskSpool implements FrameQueue {
   after(seq: number, limit: number): Frame[] {
     const frames: Frame[] = [];
     const unreadable: number[] = [];
-    for (let s = this.firstSegmentAbove(seq); s < this.segments.length && frames.length < limit; s++) {
+    let stalled = false;
+    for (let s = this.firstSegmentAbove(seq); s < this.segments.length && frames.length < limit && !stalled; s++) {
       const segment = this.segments[s]!;
       let fd: number | undefined;
       let i = segment.firstAbove(seq);
@@ -177,15 +196,24 @@ export class DiskSpool implements FrameQueue {
           else unreadable.push(segment.seq(i));
         }
       } catch (error) {
-        this.logger.error({ file: segment.path, err: (error as Error).message }, 'cannot read a spool segment; its frames are dropped');
-        for (; i < segment.count; i++) if (segment.isAlive(i)) unreadable.push(segment.seq(i));
+        if (isGone(error)) {
+          this.logger.error({ file: segment.path, err: (error as Error).message }, 'a spool segment is gone; its frames are dropped');
+          for (; i < segment.count; i++) if (segment.isAlive(i)) unreadable.push(segment.seq(i));
+        } else {
+          // Out of descriptors, a busy or failing disk: the frames are still there, so nothing is
+          // dropped. Frames go out in seq order, so none after this one may be sent before it:
+          // the read stops here, and the next send (new frame, ack or connection) tries again.
+          this.logger.warn({ file: segment.path, err: (error as Error).message }, 'cannot read a spool segment now; trying again on the next send');
+          stalled = true;
+        }
       } finally {
         if (fd !== undefined && fd !== this.active?.fd) closeSync(fd);
       }
     }
-    // Frames that can no longer be read would otherwise be offered again forever.
+    // Frames that can no longer be read (corrupt, or their file gone) would otherwise be offered
+    // again forever.
     for (const lost of unreadable) if (this.ack(lost)) this.countDropped(1);
-    return unreadable.length > 0 && frames.length < limit ? this.after(seq, limit) : frames;
+    return unreadable.length > 0 && frames.length < limit && !stalled ? this.after(seq, limit) : frames;
   }
 
   /**
@@ -218,12 +246,12 @@ export class DiskSpool implements FrameQueue {
           copy.bytes += record.length;
           parts.push(record);
         }
-        writeSyncedFile(join(this.dir, segmentName(ordinal, PENDING_SUFFIX)), Buffer.concat(parts));
+        writeFileAtomicSync(join(this.dir, segmentName(ordinal, PENDING_SUFFIX)), Buffer.concat(parts), 0o600, { fsync: true });
         rewritten.push(copy);
       }
       fsyncDir(this.dir);
     } catch (error) {
-      for (const copy of rewritten) removeFile(join(this.dir, segmentName(copy.ordinal, PENDING_SUFFIX)));
+      for (const copy of rewritten) removeIfExists(join(this.dir, segmentName(copy.ordinal, PENDING_SUFFIX)));
       throw error;
     }
 
@@ -232,7 +260,7 @@ export class DiskSpool implements FrameQueue {
     writeMeta(this.dir, this.meta);
     for (const copy of rewritten) renameSync(join(this.dir, segmentName(copy.ordinal, PENDING_SUFFIX)), copy.path);
     fsyncDir(this.dir);
-    for (const segment of this.segments) removeFile(segment.path);
+    for (const segment of this.segments) removeIfExists(segment.path);
     this.meta = { ...this.meta, renamePending: false };
     writeMeta(this.dir, this.meta);
 
@@ -243,7 +271,9 @@ export class DiskSpool implements FrameQueue {
   }
 
   close(): void {
+    this.progressSave.flush();
     this.closeActive();
+    this.lock.release();
   }
 
   private appendToActive(record: Buffer): void {
@@ -277,7 +307,7 @@ export class DiskSpool implements FrameQueue {
       fsyncDir(this.dir);
     } catch (error) {
       closeSync(fd);
-      removeFile(path);
+      removeIfExists(path);
       throw error;
     }
     const segment = new Segment(ordinal, path, SEGMENT_MAGIC.length + record.length);
@@ -310,7 +340,12 @@ export class DiskSpool implements FrameQueue {
     this.saveProgress();
   }
 
+  /** The mark changes with every frame sent or acked; the file follows once per event-loop turn. */
   private saveProgress(): void {
+    this.progressSave.request();
+  }
+
+  private writeProgressNow(): void {
     try {
       writeProgress(this.dir, this.progress);
     } catch (error) {
@@ -349,7 +384,7 @@ export class DiskSpool implements FrameQueue {
     this.heldBytes -= segment.bytes;
     // Should the unlink not reach the disk before a crash, its frames are sent again and the
     // collector, which stores each seq once, ignores them.
-    removeFile(segment.path, this.logger);
+    removeIfExists(segment.path, this.logger);
   }
 
   private closeActive(): void {
@@ -400,20 +435,7 @@ export class DiskSpool implements FrameQueue {
   }
 }
 
-function writeSyncedFile(path: string, data: Buffer): void {
-  const fd = openSync(path, 'wx', 0o600);
-  try {
-    writeFully(fd, data, 0);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function removeFile(path: string, logger?: Logger): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') logger?.warn({ file: path, err: (error as Error).message }, 'cannot delete a spool segment');
-  }
+/** The file is no longer there to read: unlike a failed read, waiting will not bring it back. */
+function isGone(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }

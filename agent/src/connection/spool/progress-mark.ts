@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../../state/atomic-write.js';
 
 /**
  * How far the spool got, in two seqs:
@@ -7,8 +8,10 @@ import { join } from 'node:path';
  *   spool neither resends nor counts again frames the collector already has;
  * - `sentThrough`: the highest seq that went out on a socket. Frames are sent oldest first, so a
  *   held frame at or below it was sent, and the collector may have stored it even if no ack came.
- * Rewritten on every change without fsync: a lost update only makes the spool resend frames the
- * collector stores once anyway, or count a drop it could have settled; it never hides a frame.
+ * Rewritten without fsync, at most once per event-loop turn (the spool coalesces the changes of a
+ * batch of sends or acks), so a crash or power loss can lose the latest changes. Both marks only
+ * ever lag: a lost update makes the spool resend frames the collector stores once anyway, or count
+ * a drop it could have settled; it never hides a frame.
  */
 export interface ProgressMark {
   ackedThrough: number;
@@ -28,7 +31,5 @@ export function readProgress(dir: string): ProgressMark {
 }
 
 export function writeProgress(dir: string, mark: ProgressMark): void {
-  const tmp = join(dir, `.progress.${process.pid}.tmp`);
-  writeFileSync(tmp, `${mark.ackedThrough} ${mark.sentThrough}\n`, { mode: 0o600 });
-  renameSync(tmp, progressFile(dir));
+  writeFileAtomicSync(progressFile(dir), `${mark.ackedThrough} ${mark.sentThrough}\n`, 0o600);
 }

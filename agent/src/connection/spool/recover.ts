@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, readdirSync, renameSync, truncateSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../log.js';
-import { fsyncDir } from './durable-fs.js';
+import { fsyncDir } from '../../state/durable-fs.js';
+import { removeIfExists } from '../../state/remove-if-exists.js';
 import { Segment } from './segment.js';
 import { SEGMENT_SUFFIX, parseSegmentName, scanSegment, segmentName } from './segment-file.js';
 import { readMeta, writeMeta, type SpoolMeta } from './spool-meta.js';
@@ -30,7 +31,7 @@ export function recoverSpool(dir: string, logger: Logger): RecoveredSpool {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (name.startsWith('.') && name.endsWith('.tmp')) {
-      removeQuietly(path, logger); // an atomic write cut short
+      removeIfExists(path, logger); // an atomic write cut short
       continue;
     }
     const parsed = parseSegmentName(name);
@@ -41,10 +42,10 @@ export function recoverSpool(dir: string, logger: Logger): RecoveredSpool {
         renameSync(path, join(dir, segmentName(parsed.ordinal)));
         live.push(parsed.ordinal);
       } else {
-        removeQuietly(path, logger);
+        removeIfExists(path, logger);
       }
     } else if (parsed.ordinal < meta.firstLiveSegment) {
-      removeQuietly(path, logger);
+      removeIfExists(path, logger);
     } else {
       live.push(parsed.ordinal);
     }
@@ -78,7 +79,7 @@ function loadSegment(dir: string, ordinal: number, afterSeq: number, logger: Log
   const scanned = scanSegment(bytes, afterSeq);
   if (!scanned.recognised) {
     logger.warn({ file: path, bytes: bytes.length }, 'not a spool segment (bad header); deleting it');
-    removeQuietly(path, logger);
+    removeIfExists(path, logger);
     return undefined;
   }
   if (scanned.problem) {
@@ -92,18 +93,10 @@ function loadSegment(dir: string, ordinal: number, afterSeq: number, logger: Log
     }
   }
   if (scanned.seqs.length === 0) {
-    removeQuietly(path, logger);
+    removeIfExists(path, logger);
     return undefined;
   }
   const segment = new Segment(ordinal, path, scanned.validBytes, scanned.seqs.length);
   for (let i = 0; i < scanned.seqs.length; i++) segment.add(scanned.seqs[i]!, scanned.offsets[i]!, scanned.lengths[i]!);
   return segment;
-}
-
-function removeQuietly(path: string, logger: Logger): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn({ file: path, err: (error as Error).message }, 'cannot delete a spool file');
-  }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileDurableSync } from './durable-fs.js';
+import { writeFileAtomicSync } from '../../state/atomic-write.js';
 
 /**
  * The spool's small durable state, replaced atomically. It is the commit point of the two steps
@@ -31,7 +31,7 @@ export const EMPTY_META: SpoolMeta = { dropped: 0, firstLiveSegment: 0, renamePe
 export const metaFile = (dir: string) => join(dir, 'meta.json');
 
 export function writeMeta(dir: string, meta: SpoolMeta): void {
-  writeFileDurableSync(metaFile(dir), `${JSON.stringify(meta)}\n`);
+  writeFileAtomicSync(metaFile(dir), `${JSON.stringify(meta)}\n`, 0o600, { fsync: true });
 }
 
 /** A missing file is a new spool; an unreadable one is reported and replaced by defaults. */

@@ -1,5 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 
 /**
  * A new or renamed file survives power loss only once its directory entry is on disk too. Windows
@@ -21,18 +20,4 @@ export function fsyncDir(dir: string): void {
 export function writeFully(fd: number, data: Buffer, position: number): void {
   let written = 0;
   while (written < data.length) written += writeSync(fd, data, written, data.length - written, position + written);
-}
-
-/** Replaces `file` so that after a crash it holds either the old or the new content, durably. */
-export function writeFileDurableSync(file: string, data: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeFully(fd, Buffer.from(data), 0);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  fsyncDir(dirname(file));
 }
