@@ -1,7 +1,8 @@
-import type { Alert } from '@vigil/shared';
+import type { AlertFeedMessage } from '@vigil/shared';
 
-export type AlertEventType = 'alert.opened' | 'alert.updated' | 'alert.resolved';
-export interface AlertEvent { type: AlertEventType; alert: Alert }
+/** Every feed message but the snapshot: what happens to one alert. */
+export type AlertEvent = Exclude<AlertFeedMessage, { type: 'snapshot' }>;
+export type AlertEventType = AlertEvent['type'];
 export type AlertListener = (event: AlertEvent) => void;
 
 /**

@@ -5,13 +5,21 @@ import {
   type AgentContext, type EngineState, type RuleIndex, type Transition,
 } from '../rules/index.js';
 import { ApiError } from '../http/api-error.js';
-import type { AlertRecord, Store } from '../store/index.js';
+import { NEW_ALERT_LIFECYCLE, type AlertRecord, type Store } from '../store/index.js';
 import { newId } from '../store/ids.js';
 import type { AlertEvent, AlertEvents } from './alert-events.js';
 import { AgentSuppression, marksAgentOffline } from './suppression.js';
 import { toPublicAlert } from './to-public.js';
 
 export interface EvaluatedAgent extends AgentContext { hostname: string }
+
+export interface AlertServiceHooks {
+  /**
+   * Run on a new alert record inside the opening transaction, before it is written: each may set
+   * the fields it owns (SLA deadlines, the maintenance window). `now` is the opening instant.
+   */
+  beforeOpen?: ReadonlyArray<(record: AlertRecord, now: number) => void>;
+}
 export interface EvaluationInput { agent: EvaluatedAgent; samples: readonly Sample[] }
 
 /**
@@ -37,6 +45,7 @@ export class AlertService {
     private readonly store: Store,
     private readonly events: AlertEvents,
     private readonly log: Logger,
+    private readonly hooks: AlertServiceHooks = {},
   ) {
     this.suppression = new AgentSuppression(store);
     for (const rule of store.rules.list()) this.rules.set(rule.id, rule);
@@ -120,7 +129,10 @@ export class AlertService {
         op: t.rule.op, threshold: t.rule.threshold, priority: t.rule.priority, state: 'open', openValue: t.value, value: t.value,
         openedAt: t.at, updatedAt: t.at, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, comment: null,
         suppressedBy: this.suppression.suppressorFor(agent.agentId, t.rule.metric),
+        ...NEW_ALERT_LIFECYCLE,
       };
+      // Collaborators (SLA clocks, maintenance windows) stamp their fields before the row is written.
+      for (const stamp of this.hooks.beforeOpen ?? []) stamp(record, t.at);
       this.store.alerts.insert(record);
       this.openBySeries.set(t.key, record.id);
       this.store.afterCommit(() => this.log.info({ alertId: record.id, agentId: agent.agentId, tenant: agent.tenantId, ruleId: t.rule.id, value: t.value, suppressedBy: record.suppressedBy }, 'alert opened'));

@@ -5,6 +5,12 @@ import { parseJson } from './json.js';
 /** An alert as stored: the API shape plus the series it belongs to. */
 export type AlertRecord = Alert & { seriesKey: string };
 
+/** The lifecycle fields of a freshly opened alert, before SLA clocks or a maintenance window stamp theirs. */
+export const NEW_ALERT_LIFECYCLE = {
+  occurrences: 1, flapping: false, ackExpiresAt: null, maintenanceWindowId: null, respondBy: null, resolveBy: null,
+  respondBreachedAt: null, resolveBreachedAt: null, escalationLevel: 1, escalatedAt: null,
+} as const satisfies Partial<AlertRecord>;
+
 export interface AlertFilter {
   /** "active" means open or acknowledged. */
   state?: AlertState | 'active';
@@ -19,7 +25,9 @@ interface RawAlert {
   tenant_id: string; site_id: string; metric: string; labels: string; op: Alert['op']; threshold: number;
   priority: Priority; state: AlertState; open_value: number; value: number; opened_at: number; updated_at: number;
   acknowledged_at: number | null; acknowledged_by: string | null; resolved_at: number | null; resolved_by: string | null;
-  comment: string | null; suppressed_by: string | null;
+  comment: string | null; suppressed_by: string | null; occurrences: number; flapping: number; ack_expires_at: number | null;
+  maintenance_window_id: string | null; respond_by: number | null; resolve_by: number | null; respond_breached_at: number | null;
+  resolve_breached_at: number | null; escalation_level: number; escalated_at: number | null;
 }
 
 function toAlert(r: RawAlert): AlertRecord {
@@ -29,6 +37,9 @@ function toAlert(r: RawAlert): AlertRecord {
     threshold: r.threshold, priority: r.priority, state: r.state, openValue: r.open_value, value: r.value,
     openedAt: r.opened_at, updatedAt: r.updated_at, acknowledgedAt: r.acknowledged_at, acknowledgedBy: r.acknowledged_by,
     resolvedAt: r.resolved_at, resolvedBy: r.resolved_by, comment: r.comment, suppressedBy: r.suppressed_by,
+    occurrences: r.occurrences, flapping: r.flapping === 1, ackExpiresAt: r.ack_expires_at, maintenanceWindowId: r.maintenance_window_id,
+    respondBy: r.respond_by, resolveBy: r.resolve_by, respondBreachedAt: r.respond_breached_at, resolveBreachedAt: r.resolve_breached_at,
+    escalationLevel: r.escalation_level, escalatedAt: r.escalated_at,
   };
 }
 
@@ -46,9 +57,13 @@ export class AlertStore {
   ) {
     this.insertStmt = db.prepare(
       `INSERT INTO alerts (id, series_key, rule_id, rule_name, agent_id, hostname, tenant_id, site_id, metric, labels, op,
-         threshold, priority, state, open_value, value, opened_at, updated_at, suppressed_by)
+         threshold, priority, state, open_value, value, opened_at, updated_at, suppressed_by, occurrences, flapping,
+         ack_expires_at, maintenance_window_id, respond_by, resolve_by, respond_breached_at, resolve_breached_at,
+         escalation_level, escalated_at)
        VALUES (@id, @seriesKey, @ruleId, @ruleName, @agentId, @hostname, @tenantId, @siteId, @metric, @labels, @op,
-         @threshold, @priority, @state, @openValue, @value, @openedAt, @updatedAt, @suppressedBy)`,
+         @threshold, @priority, @state, @openValue, @value, @openedAt, @updatedAt, @suppressedBy, @occurrences, @flapping,
+         @ackExpiresAt, @maintenanceWindowId, @respondBy, @resolveBy, @respondBreachedAt, @resolveBreachedAt,
+         @escalationLevel, @escalatedAt)`,
     );
     this.updateValueStmt = db.prepare('UPDATE alerts SET value = ?, updated_at = ? WHERE id = ?');
     this.resolveStmt = db.prepare(
@@ -67,7 +82,7 @@ export class AlertStore {
   }
 
   insert(alert: AlertRecord): void {
-    this.insertStmt.run({ ...alert, labels: JSON.stringify(alert.labels) });
+    this.insertStmt.run({ ...alert, labels: JSON.stringify(alert.labels), flapping: alert.flapping ? 1 : 0 });
   }
 
   updateValue(id: string, value: number, at: number): void {

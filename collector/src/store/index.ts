@@ -102,7 +102,7 @@ export class Store {
 }
 
 export type { AgentRow } from './agents.js';
-export type { AlertRecord, AlertFilter } from './alerts.js';
+export { NEW_ALERT_LIFECYCLE, type AlertRecord, type AlertFilter } from './alerts.js';
 export type { IncomingFrame } from './telemetry.js';
 export type { EventQuery } from './events.js';
 export type { KnownAgentRow, PresenceChangeRow } from './presence.js';

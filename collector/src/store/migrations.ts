@@ -221,4 +221,20 @@ export const MIGRATIONS: readonly Migration[] = [
         CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
     `,
   },
+  {
+    version: 4,
+    name: 'alert lifecycle: occurrences, flapping, acknowledgement expiry, maintenance, SLA clocks, escalation',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN occurrences INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE alerts ADD COLUMN flapping INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE alerts ADD COLUMN ack_expires_at INTEGER;
+      ALTER TABLE alerts ADD COLUMN maintenance_window_id TEXT;
+      ALTER TABLE alerts ADD COLUMN respond_by INTEGER;
+      ALTER TABLE alerts ADD COLUMN resolve_by INTEGER;
+      ALTER TABLE alerts ADD COLUMN respond_breached_at INTEGER;
+      ALTER TABLE alerts ADD COLUMN resolve_breached_at INTEGER;
+      ALTER TABLE alerts ADD COLUMN escalation_level INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE alerts ADD COLUMN escalated_at INTEGER;
+    `,
+  },
 ];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
 import { migrate, openDatabase } from './database.js';
-import { Store } from './index.js';
+import { NEW_ALERT_LIFECYCLE, Store } from './index.js';
 import { MIGRATIONS } from './migrations.js';
 
 describe('liveness storage (migration 3)', () => {
@@ -91,7 +91,7 @@ describe('liveness storage (migration 3)', () => {
     const base = {
       ruleId: 'rul_1', ruleName: 'r', hostname: 'h', tenantId: 't', siteId: 's', labels: {}, op: '>' as const, threshold: 1, priority: 'P3' as const,
       openValue: 2, value: 2, openedAt: 1, updatedAt: 1, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null,
-      comment: null, suppressedBy: null,
+      comment: null, suppressedBy: null, ...NEW_ALERT_LIFECYCLE,
     };
     const add = (id: string, agentId: string, metric: string, state: 'open' | 'acknowledged' | 'resolved' = 'open') =>
       alerts.insert({ ...base, id, seriesKey: id, agentId, metric, state });

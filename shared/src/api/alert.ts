@@ -30,6 +30,22 @@ export const AlertSchema = z.object({
   /** "auto" when the value cleared, otherwise who resolved it. */
   resolvedBy: z.string().nullable(),
   comment: z.string().nullable(),
+  /** How many times this series opened; a re-open shortly after a resolve continues the same alert. */
+  occurrences: z.number().int().min(1),
+  /** Changing state too often (weighted state changes over recent evaluations); flapping alerts do not notify. */
+  flapping: z.boolean(),
+  /** An acknowledgement with an expiry falls back to open at this instant; null when sticky or not acknowledged. */
+  ackExpiresAt: z.number().nullable(),
+  /** The maintenance window the alert is inside: recorded, but neither notified nor remediated, clocks paused. */
+  maintenanceWindowId: z.string().nullable(),
+  /** SLA clocks from the priority and the tenant's SLA policy (null until stamped). */
+  respondBy: z.number().nullable(),
+  resolveBy: z.number().nullable(),
+  respondBreachedAt: z.number().nullable(),
+  resolveBreachedAt: z.number().nullable(),
+  /** Escalation level L1–L4, raised by elapsed time and on SLA breach. */
+  escalationLevel: z.number().int().min(1).max(4),
+  escalatedAt: z.number().nullable(),
   /**
    * While the alert's agent is offline: the id of that agent's offline (`agent.online`) alert. A
    * suppressed alert neither runs its runbook nor auto-resolves on what the agent last reported.
@@ -44,6 +60,10 @@ export const AlertFeedMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alert.opened'), alert: AlertSchema }),
   z.object({ type: z.literal('alert.updated'), alert: AlertSchema }),
   z.object({ type: z.literal('alert.resolved'), alert: AlertSchema }),
+  /** An SLA clock ran out: `clock` says which; the alert carries the breach instant. */
+  z.object({ type: z.literal('alert.breached'), alert: AlertSchema, clock: z.enum(['respond', 'resolve']) }),
+  /** The alert moved up an escalation level. */
+  z.object({ type: z.literal('alert.escalated'), alert: AlertSchema, level: z.number().int().min(2).max(4) }),
 ]);
 export type AlertFeedMessage = z.infer<typeof AlertFeedMessageSchema>;
 
