@@ -62,6 +62,11 @@ export const AlertFeedMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alert.resolved'), alert: AlertSchema }),
   /** An SLA clock ran out: `clock` says which; the alert carries the breach instant. */
   z.object({ type: z.literal('alert.breached'), alert: AlertSchema, clock: z.enum(['respond', 'resolve']) }),
+  /**
+   * An alert held back (inside a maintenance window) is still broken when the hold ends: from now
+   * on it counts as fired — notified, remediated, its SLA clocks running.
+   */
+  z.object({ type: z.literal('alert.released'), alert: AlertSchema, from: z.enum(['maintenance']) }),
   /** The alert moved up an escalation level. */
   z.object({ type: z.literal('alert.escalated'), alert: AlertSchema, level: z.number().int().min(2).max(4) }),
 ]);
