@@ -4,8 +4,12 @@ import type { AlertService } from './alerts/alert-service.js';
 import type { AgentGateway } from './gateway/agent-gateway.js';
 import type { ConnectionRegistry } from './gateway/connection-registry.js';
 import type { LivenessMonitor } from './liveness/index.js';
+import type { MaintenanceService } from './maintenance/maintenance-service.js';
 import type { CollectorMetrics } from './metrics/collector-metrics.js';
+import type { NotificationChannels } from './notify/channels.js';
 import type { JobService } from './remediation/job-service.js';
+import type { SlaClock } from './sla/sla-clock.js';
+import type { SlaPolicies } from './sla/sla-policies.js';
 import type { Store } from './store/index.js';
 
 /** What route plugins may use: services and narrow stores, never the database handle. */
@@ -17,6 +21,10 @@ export interface AppContext {
   registry: ConnectionRegistry;
   gateway: AgentGateway;
   liveness: LivenessMonitor;
+  maintenance: MaintenanceService;
+  slaPolicies: SlaPolicies;
+  slaClock: SlaClock;
+  notificationChannels: NotificationChannels;
   metrics: CollectorMetrics;
   log: Logger;
   now: () => number;

@@ -14,8 +14,11 @@ import { enrollmentRoutes } from './api/enrollment.js';
 import { eventRoutes } from './api/events.js';
 import { healthRoutes } from './api/health.js';
 import { jobRoutes } from './api/jobs.js';
+import { maintenanceWindowRoutes } from './api/maintenance-windows.js';
+import { notificationChannelRoutes } from './api/notification-channels.js';
 import { ruleRoutes } from './api/rules.js';
 import { scriptRoutes } from './api/scripts.js';
+import { slaPolicyRoutes } from './api/sla-policy.js';
 import { tenantRoutes } from './api/tenants.js';
 import type { AppContext } from './app-context.js';
 import { ensureAdminToken } from './auth/admin-token.js';
@@ -25,8 +28,14 @@ import { installAuthentication } from './http/authenticate.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { DEFAULT_LIVENESS_CONFIG, LivenessMonitor } from './liveness/index.js';
+import { MaintenanceService } from './maintenance/maintenance-service.js';
 import { CollectorMetrics } from './metrics/collector-metrics.js';
+import { NotificationChannels } from './notify/channels.js';
+import { NotificationDispatcher, type DispatcherOptions } from './notify/dispatcher.js';
 import { JobService } from './remediation/job-service.js';
+import { SlaClock } from './sla/sla-clock.js';
+import { reportRoutes } from './api/reports.js';
+import { SlaPolicies } from './sla/sla-policies.js';
 import { Store } from './store/index.js';
 
 export interface CollectorOptions {
@@ -51,6 +60,10 @@ export interface CollectorOptions {
   maxPendingHandshakesPerAddress?: number;
   /** PEM certificate chain and private key: serve HTTPS and WSS instead of plain HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** The collector's URL as people reach it, for links in notifications (default: VIGIL_PUBLIC_URL, else the listening URL). */
+  publicUrl?: string;
+  /** Notification queue sizes, timeouts and retries. */
+  notifications?: DispatcherOptions;
 }
 
 export interface RunningCollector {
@@ -77,7 +90,15 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 
   const metrics = new CollectorMetrics();
   const alertEvents = new AlertEvents((err) => log.error({ err }, 'alert event listener failed'));
-  const alerts = new AlertService(store, alertEvents, log);
+  const slaPolicies = new SlaPolicies(store);
+  const slaClock = new SlaClock({ store, events: alertEvents, policies: slaPolicies, log, now });
+  // Released alerts' SLA clocks start over at the release, re-opened ones at the re-open (a new occurrence
+  // needs a response of its own; breaches already recorded stay on the alert).
+  const maintenance = new MaintenanceService({ store, events: alertEvents, log, now, restartClocks: (id, at) => slaClock.restart(id, at) });
+  const alerts = new AlertService(store, alertEvents, log, { beforeOpen: [slaClock.beforeOpen, maintenance.beforeOpen], onReopen: [maintenance.onReopen, (id, at) => slaClock.restart(id, at)] });
+  const notificationChannels = new NotificationChannels(store);
+  let publicUrl = options.publicUrl ?? process.env.VIGIL_PUBLIC_URL ?? '';
+  const notifications = new NotificationDispatcher({ store, channels: notificationChannels, events: alertEvents, metrics, log, now, baseUrl: () => publicUrl }, options.notifications);
   const registry = new ConnectionRegistry();
   const jobs = new JobService(store, registry, log, now);
   alertEvents.subscribe((event) => jobs.onAlertEvent(event, (ruleId) => alerts.getRule(ruleId)?.runbookId));
@@ -93,7 +114,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     ...(options.offlineAfterMs !== undefined ? { offlineAfterMs: options.offlineAfterMs } : {}),
     ...(options.restartGraceMs !== undefined ? { restartGraceMs: options.restartGraceMs } : {}),
   }, options.livenessSweepMs);
-  const context: AppContext = { store, alerts, alertEvents, jobs, registry, gateway, liveness, metrics, log, now };
+  const context: AppContext = { store, alerts, alertEvents, jobs, registry, gateway, liveness, maintenance, slaPolicies, slaClock, notificationChannels, metrics, log, now };
+  // Catches up on what fell due while the collector was down before agents can change anything.
+  slaClock.start();
 
   const app: FastifyInstance = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -115,14 +138,24 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     },
   });
   app.get('/agent', { websocket: true, config: { public: true } }, (socket, request) => gateway.accept(socket, request));
-  for (const routes of [healthRoutes, consoleRoutes, enrollmentRoutes, agentRoutes, eventRoutes, ruleRoutes, alertRoutes, alertStreamRoutes, scriptRoutes, jobRoutes, tenantRoutes]) {
+  for (const routes of [healthRoutes, consoleRoutes, enrollmentRoutes, agentRoutes, eventRoutes, ruleRoutes, alertRoutes, alertStreamRoutes, scriptRoutes, jobRoutes, tenantRoutes, slaPolicyRoutes, reportRoutes]) {
     await app.register(async (scoped) => routes(scoped, context));
   }
+  await app.register(async (scoped) => maintenanceWindowRoutes(scoped, context));
+  await app.register(async (scoped) => notificationChannelRoutes(scoped, context));
 
+  // Subscribed before maintenance.start() so that its releases notify; resends what was left pending.
+  notifications.start();
+  // Once every alert listener is subscribed: windows that ended while the collector was down
+  // release their alerts to notification and remediation too.
+  maintenance.start();
+  // Acknowledgements that expired while the collector was down fall back to open at their instant.
+  alerts.start(now);
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `${options.tls ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  publicUrl ||= url;
 
   let closed = false;
   return {
@@ -132,6 +165,11 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       closed = true;
       // Stopped first: shutting the connections down is not the agents going away.
       liveness.stop();
+      slaClock.stop();
+      maintenance.stop();
+      alerts.stop();
+      // In-flight sends are aborted and recorded before the store closes; unsent ones stay pending.
+      await notifications.stop();
       gateway.closeAll();
       await app.close();
       ingest.drain();

@@ -17,3 +17,7 @@ export * from './sections/services.js';
 export * from './sections/inventory.js';
 export * from './sections/events.js';
 export * from './sections/patches.js';
+export * from './api/report.js';
+export * from './api/sla.js';
+export * from './api/notification.js';
+export * from './api/maintenance.js';

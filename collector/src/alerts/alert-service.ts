@@ -1,13 +1,15 @@
 import { RuleSchema, describeZodError, type Rule, type RuleInput, type RulePatch, type Sample } from '@vigil/shared';
 import type { Logger } from 'pino';
 import {
-  AGENT_ONLINE_METRIC, computedRuleProblem, evaluateSamples, forgetRule, indexRules, isComputedMetric, markResolved, restoreOpenSeries,
-  type AgentContext, type EngineState, type RuleIndex, type Transition,
+  AGENT_ONLINE_METRIC, computedRuleProblem, evaluateSamples, forgetRule, indexRules, isComputedMetric, markResolved, restoreOpenSeries, ruleTiming,
+  type AgentContext, type EngineState, type OpenTransition, type RuleIndex, type Transition,
 } from '../rules/index.js';
 import { ApiError } from '../http/api-error.js';
 import { NEW_ALERT_LIFECYCLE, type AlertRecord, type Store } from '../store/index.js';
 import { newId } from '../store/ids.js';
+import { ackExpiresAt, lapsedAcknowledgements } from './ack-expiry.js';
 import type { AlertEvent, AlertEvents } from './alert-events.js';
+import { continuesAlert } from './continuation.js';
 import { AgentSuppression, marksAgentOffline } from './suppression.js';
 import { toPublicAlert } from './to-public.js';
 
@@ -19,7 +21,18 @@ export interface AlertServiceHooks {
    * the fields it owns (SLA deadlines, the maintenance window). `now` is the opening instant.
    */
   beforeOpen?: ReadonlyArray<(record: AlertRecord, now: number) => void>;
+  /**
+   * Run inside the transaction that re-opens a resolved alert (re-open continuation), after it is
+   * open again and before it is published: each may reset the fields it owns. `now` is the instant.
+   */
+  onReopen?: ReadonlyArray<(alertId: string, now: number) => void>;
 }
+
+/** The lifecycle fields of a rule created without them: stored and shown as null (the default). */
+const UNSET_RULE_LIFECYCLE = { for: null, holdFor: null, reopenWithin: null, flapHighThreshold: null, flapLowThreshold: null } as const;
+
+/** At most this many lapsed acknowledgements per tick, so that catching up never holds the event loop long. */
+const ACK_LAPSE_BATCH = 1000;
 export interface EvaluationInput { agent: EvaluatedAgent; samples: readonly Sample[] }
 
 /**
@@ -40,6 +53,8 @@ export class AlertService {
   private readonly openBySeries = new Map<string, string>();
   /** Revoked agents: frames of theirs still queued at the revocation are no longer evaluated. */
   private readonly retired = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -53,7 +68,7 @@ export class AlertService {
     const unresolved = store.alerts.listUnresolved();
     for (const alert of unresolved) {
       this.openBySeries.set(alert.seriesKey, alert.id);
-      restoreOpenSeries(this.engine, alert.seriesKey, alert.value);
+      restoreOpenSeries(this.engine, alert.seriesKey, alert.value, alert.flapping);
     }
     this.suppression.restore(unresolved);
   }
@@ -110,7 +125,7 @@ export class AlertService {
     this.openBySeries.clear();
     for (const alert of unresolved) this.openBySeries.set(alert.seriesKey, alert.id);
     for (const [key, series] of this.engine) if (series.open && !this.openBySeries.has(key)) this.engine.delete(key);
-    for (const alert of unresolved) if (!this.engine.get(alert.seriesKey)?.open) restoreOpenSeries(this.engine, alert.seriesKey, alert.value);
+    for (const alert of unresolved) if (!this.engine.get(alert.seriesKey)?.open) restoreOpenSeries(this.engine, alert.seriesKey, alert.value, alert.flapping);
     this.suppression.reset(unresolved);
     this.log.warn({ unresolved: unresolved.length }, 'alert writes rolled back; alert state reloaded from the store');
   };
@@ -123,21 +138,7 @@ export class AlertService {
   private apply(agent: EvaluatedAgent, t: Transition): void {
     const openId = this.openBySeries.get(t.key);
     if (t.kind === 'open' && !openId) {
-      const record: AlertRecord = {
-        id: newId('alr'), seriesKey: t.key, ruleId: t.rule.id, ruleName: t.rule.name, agentId: agent.agentId,
-        hostname: agent.hostname, tenantId: agent.tenantId, siteId: agent.siteId, metric: t.rule.metric, labels: t.labels,
-        op: t.rule.op, threshold: t.rule.threshold, priority: t.rule.priority, state: 'open', openValue: t.value, value: t.value,
-        openedAt: t.at, updatedAt: t.at, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, comment: null,
-        suppressedBy: this.suppression.suppressorFor(agent.agentId, t.rule.metric),
-        ...NEW_ALERT_LIFECYCLE,
-      };
-      // Collaborators (SLA clocks, maintenance windows) stamp their fields before the row is written.
-      for (const stamp of this.hooks.beforeOpen ?? []) stamp(record, t.at);
-      this.store.alerts.insert(record);
-      this.openBySeries.set(t.key, record.id);
-      this.store.afterCommit(() => this.log.info({ alertId: record.id, agentId: agent.agentId, tenant: agent.tenantId, ruleId: t.rule.id, value: t.value, suppressedBy: record.suppressedBy }, 'alert opened'));
-      this.publish({ type: 'alert.opened', alert: toPublicAlert(record) });
-      this.publishSuppressionChange(this.suppression.opened(record, t.at), { agentId: agent.agentId, by: record.id });
+      this.open(agent, t);
       return;
     }
     if (!openId) return;
@@ -147,8 +148,11 @@ export class AlertService {
         // the first sample after the agent is back decides.
         restoreOpenSeries(this.engine, t.key, t.value);
         this.store.alerts.updateValue(openId, t.value, t.at);
+        if (this.markFlapping(openId, t)) this.publishUpdated(openId);
         return;
       }
+      // Set first, so that the resolved alert on the feed says whether it went out flapping.
+      this.markFlapping(openId, t);
       this.openBySeries.delete(t.key);
       if (!this.store.alerts.resolve(openId, t.value, t.at, 'auto')) return;
       this.store.afterCommit(() => this.log.info({ alertId: openId, agentId: agent.agentId, tenant: agent.tenantId, value: t.value }, 'alert resolved'));
@@ -157,8 +161,65 @@ export class AlertService {
       this.publishSuppressionChange(this.suppression.resolved({ id: openId, agentId: agent.agentId }, t.at), { agentId: agent.agentId, by: null });
       return;
     }
-    // Value-only changes are stored but not broadcast: the feed would drown in them.
+    // Value-only changes are stored but not broadcast: the feed would drown in them. Starting or
+    // stopping to flap is news (notifications follow the flag), so that is published.
     this.store.alerts.updateValue(openId, t.value, t.at);
+    if (this.markFlapping(openId, t)) this.publishUpdated(openId);
+  }
+
+  /**
+   * The series opens: a breach soon enough after its last alert was resolved continues that alert
+   * (same id, next occurrence, announced as opened again so it fires again); otherwise a new one.
+   * Either way the series has no unresolved alert (the caller checked), as the store's unique
+   * index demands.
+   */
+  private open(agent: EvaluatedAgent, t: OpenTransition): void {
+    const last = this.store.alerts.lastResolvedOfSeries(t.key);
+    if (last && continuesAlert(last, t.breachSince, ruleTiming(t.rule).reopenMs) && this.reopen(agent, t, last.id)) return;
+    const record: AlertRecord = {
+      id: newId('alr'), seriesKey: t.key, ruleId: t.rule.id, ruleName: t.rule.name, agentId: agent.agentId,
+      hostname: agent.hostname, tenantId: agent.tenantId, siteId: agent.siteId, metric: t.rule.metric, labels: t.labels,
+      op: t.rule.op, threshold: t.rule.threshold, priority: t.rule.priority, state: 'open', openValue: t.value, value: t.value,
+      openedAt: t.at, updatedAt: t.at, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, comment: null,
+      suppressedBy: this.suppression.suppressorFor(agent.agentId, t.rule.metric),
+      ...NEW_ALERT_LIFECYCLE,
+      flapping: t.flapping,
+    };
+    // Collaborators (SLA clocks, maintenance windows) stamp their fields before the row is written.
+    for (const stamp of this.hooks.beforeOpen ?? []) stamp(record, t.at);
+    this.store.alerts.insert(record);
+    this.openBySeries.set(t.key, record.id);
+    this.store.afterCommit(() => this.log.info({ alertId: record.id, agentId: agent.agentId, tenant: agent.tenantId, ruleId: t.rule.id, value: t.value, suppressedBy: record.suppressedBy, flapping: record.flapping }, 'alert opened'));
+    this.publish({ type: 'alert.opened', alert: toPublicAlert(record) });
+    this.publishSuppressionChange(this.suppression.opened(record, t.at), { agentId: agent.agentId, by: record.id });
+  }
+
+  private reopen(agent: EvaluatedAgent, t: OpenTransition, id: string): boolean {
+    const reopened = this.store.alerts.reopen(id, {
+      value: t.value, at: t.at, flapping: t.flapping, suppressedBy: this.suppression.suppressorFor(agent.agentId, t.rule.metric),
+      ruleName: t.rule.name, op: t.rule.op, threshold: t.rule.threshold, priority: t.rule.priority, hostname: agent.hostname,
+    });
+    if (!reopened) return false;
+    for (const reset of this.hooks.onReopen ?? []) reset(id, t.at);
+    this.openBySeries.set(t.key, id);
+    const record = this.store.alerts.get(id);
+    if (!record) return true;
+    this.store.afterCommit(() => this.log.info({ alertId: id, agentId: agent.agentId, tenant: agent.tenantId, ruleId: t.rule.id, value: t.value, occurrences: record.occurrences, flapping: record.flapping }, 'alert re-opened'));
+    this.publish({ type: 'alert.opened', alert: toPublicAlert(record) });
+    this.publishSuppressionChange(this.suppression.opened(record, t.at), { agentId: agent.agentId, by: id });
+    return true;
+  }
+
+  /** Stores the series' flapping flag on its alert when this sample changed it; true when the alert's flag changed. */
+  private markFlapping(id: string, t: Transition): boolean {
+    if (!t.flappingChanged || !this.store.alerts.setFlapping(id, t.flapping, t.at)) return false;
+    this.store.afterCommit(() => this.log.info({ alertId: id, agentId: t.agentId, flapping: t.flapping }, t.flapping ? 'alert started flapping' : 'alert stopped flapping'));
+    return true;
+  }
+
+  private publishUpdated(id: string): void {
+    const record = this.store.alerts.get(id);
+    if (record) this.publish({ type: 'alert.updated', alert: toPublicAlert(record) });
   }
 
   /** Alerts whose suppressedBy changed go to the feed as alert.updated. */
@@ -171,12 +232,16 @@ export class AlertService {
     }
   }
 
-  acknowledge(id: string, by: string, comment: string | null, now: number): AlertRecord {
+  /**
+   * `expiresInMs`: the acknowledgement lapses that long after `now` and the alert, if still
+   * unresolved, falls back to open (see tick); null: it lasts until the alert resolves.
+   */
+  acknowledge(id: string, by: string, comment: string | null, now: number, expiresInMs: number | null = null): AlertRecord {
     const alert = this.requireAlert(id);
     if (alert.state !== 'open') throw new ApiError(409, 'conflict', `alert ${id} is ${alert.state}; only open alerts can be acknowledged`);
-    this.store.alerts.acknowledge(id, now, by, comment);
+    this.store.alerts.acknowledge(id, now, by, comment, ackExpiresAt(now, expiresInMs));
     const updated = this.requireAlert(id);
-    this.log.info({ alertId: id, by }, 'alert acknowledged');
+    this.log.info({ alertId: id, by, ackExpiresAt: updated.ackExpiresAt }, 'alert acknowledged');
     this.events.publish({ type: 'alert.updated', alert: toPublicAlert(updated) });
     return updated;
   }
@@ -205,6 +270,45 @@ export class AlertService {
     });
   }
 
+  // ─── time ─────────────────────────────────────────────────────────────────
+
+  /** Runs tick every `everyMs` (default 1 s) until stop(); the first run is at once, to catch up. */
+  start(now: () => number, everyMs = 1000): void {
+    if (this.stopped || this.timer) return;
+    this.tick(now());
+    this.timer = setInterval(() => this.tick(now()), everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * What time alone changes: acknowledgements that expired fall back to open, each at its expiry
+   * instant, in one transaction, published as alert.updated once committed. Returns how many.
+   */
+  tick(now: number): number {
+    if (this.stopped) return 0;
+    try {
+      return this.store.transaction(() => {
+        let lapsed = 0;
+        for (const lapse of lapsedAcknowledgements(this.store.alerts.listAckExpired(now, ACK_LAPSE_BATCH), now)) {
+          if (!this.store.alerts.expireAcknowledgement(lapse.id, lapse.at)) continue;
+          lapsed += 1;
+          this.store.afterCommit(() => this.log.info({ alertId: lapse.id, at: lapse.at }, 'acknowledgement expired: alert open again'));
+          this.publishUpdated(lapse.id);
+        }
+        return lapsed;
+      });
+    } catch (err) {
+      this.log.error({ err }, 'alert lifecycle tick failed; retried at the next tick');
+      return 0;
+    }
+  }
+
   private closeSeries(alert: AlertRecord, by: string, now: number, comment: string | null = null): void {
     this.store.transaction(() => {
       this.store.onRollback(this.resync);
@@ -229,7 +333,7 @@ export class AlertService {
   createRule(input: RuleInput, now: number): Rule {
     this.requireWorkable(input);
     this.requireRunbook(input.runbookId);
-    const rule: Rule = { ...input, id: newId('rul'), createdAt: now, updatedAt: now };
+    const rule: Rule = { ...UNSET_RULE_LIFECYCLE, ...input, id: newId('rul'), createdAt: now, updatedAt: now };
     this.store.rules.save(rule);
     this.rules.set(rule.id, rule);
     this.reindex();

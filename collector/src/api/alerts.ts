@@ -1,4 +1,4 @@
-import { AlertActionSchema, AlertStateSchema, PrioritySchema } from '@vigil/shared';
+import { AlertAckSchema, AlertActionSchema, AlertStateSchema, PrioritySchema, parseDuration } from '@vigil/shared';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
@@ -31,8 +31,9 @@ export async function alertRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.post('/api/v1/alerts/:id/ack', async (request) => {
     const { id } = parseOr400(IdParams, request.params, 'params');
-    const body = parseOr400(AlertActionSchema, request.body ?? {});
-    return toPublicAlert(ctx.alerts.acknowledge(id, callerName(request), body.comment ?? null, ctx.now()));
+    const body = parseOr400(AlertAckSchema, request.body ?? {});
+    const expiresInMs = body.expiresIn === undefined ? null : parseDuration(body.expiresIn);
+    return toPublicAlert(ctx.alerts.acknowledge(id, callerName(request), body.comment ?? null, ctx.now(), expiresInMs));
   });
 
   app.post('/api/v1/alerts/:id/resolve', async (request) => {

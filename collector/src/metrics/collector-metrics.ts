@@ -19,6 +19,15 @@ export class CollectorMetrics {
     labelNames: ['reason'] as const, registers: [this.registry],
   });
   readonly feedSubscribers = new Gauge({ name: 'vigil_feed_subscribers', help: 'Open alert stream connections', registers: [this.registry] });
+  readonly notificationAttempts = new Counter({
+    name: 'vigil_notification_attempts_total', help: 'Notification delivery attempts by channel kind and outcome (sent, retry, failed)',
+    labelNames: ['kind', 'outcome'] as const, registers: [this.registry],
+  });
+  readonly notificationsDropped = new Counter({
+    name: 'vigil_notifications_dropped_total', help: 'Notifications given up unsent because a bounded queue was full (oldest first)',
+    labelNames: ['queue'] as const, registers: [this.registry],
+  });
+  readonly notificationQueueDepth = new Gauge({ name: 'vigil_notification_queue_depth', help: 'Notification deliveries waiting to be sent', registers: [this.registry] });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

@@ -86,9 +86,14 @@ export class JobService {
     this.log.info({ agentId, runId: result.runId, status: result.status, exitCode: result.exitCode }, 'job run finished');
   }
 
-  /** Automatic remediation: an alert whose rule names a runbook starts that runbook's script. */
+  /**
+   * Automatic remediation: an alert whose rule names a runbook starts that runbook's script when it
+   * fires: when it opens, or, if it opened inside a maintenance window, when it is released still
+   * broken at the window's end (one that resolved inside the window never runs it).
+   */
   onAlertEvent(event: AlertEvent, runbookIdOf: (ruleId: string) => string | null | undefined): void {
-    if (event.type !== 'alert.opened') return;
+    const fires = event.type === 'alert.released' || (event.type === 'alert.opened' && event.alert.maintenanceWindowId === null);
+    if (!fires) return;
     // The agent is offline: a remediation chosen on what it last said could do harm when it lands.
     if (event.alert.suppressedBy !== null) return;
     const runbookId = runbookIdOf(event.alert.ruleId);

@@ -1,4 +1,4 @@
-import type { Rule } from '@vigil/shared';
+import { parseDuration, type Rule } from '@vigil/shared';
 
 /**
  * `agent.online` is computed by the collector (1 when an agent comes online, 0 when it goes
@@ -17,9 +17,12 @@ export function isComputedMetric(metric: string): boolean {
  * Why a rule on a computed metric cannot work as written, or null. The metric gets one sample per
  * presence change and no labels, so a longer streak would never be reached and a label never match.
  */
-export function computedRuleProblem(rule: Pick<Rule, 'metric' | 'forSamples' | 'labels'>): string | null {
+export function computedRuleProblem(rule: Pick<Rule, 'metric' | 'forSamples' | 'labels' | 'for' | 'holdFor'>): string | null {
   if (!isComputedMetric(rule.metric)) return null;
   if (rule.forSamples !== 1) return `forSamples: ${rule.metric} changes once per presence change, so forSamples must be 1 (the collector's --offline-after sets how long to wait)`;
+  // Both are measured between samples, and the next sample only comes with the next change.
+  if (rule.for && parseDuration(rule.for) > 0) return `for: ${rule.metric} changes once per presence change, so it cannot wait (the collector's --offline-after sets how long to wait)`;
+  if (rule.holdFor && parseDuration(rule.holdFor) > 0) return `holdFor: ${rule.metric} changes once per presence change, so an alert held open would never resolve`;
   if (Object.keys(rule.labels).length > 0) return `labels: ${rule.metric} carries no labels`;
   return null;
 }

@@ -2,12 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { RuleSchema, type ComparisonOp, type Labels, type Rule, type Sample } from '@vigil/shared';
 import { evaluateSamples, forgetRule, markResolved, restoreOpenSeries } from './evaluate.js';
 import { indexRules } from './index-rules.js';
+import { FLAP_WINDOW } from './flapping.js';
 import { seriesKey } from './series-key.js';
 import type { AgentContext, EngineState, Transition } from './types.js';
 
 const NOW = 1_700_000_000_000;
 
 const agent: AgentContext = { agentId: 'a1', tenantId: 'acme', siteId: 'hq', tags: ['server'], os: 'linux' };
+
+/** n quiet values: enough of them (FLAP_WINDOW) push every breach out of a series' flap window. */
+const quiet = (n: number, value = 10): number[] => Array.from({ length: n }, () => value);
 
 /** A valid rule (parsed by the real schema, so hysteresis settings are ones the API accepts). */
 function makeRule(fields: Partial<Rule> = {}): Rule {
@@ -48,9 +52,14 @@ describe('forSamples', () => {
     expect(feed(new Map(), makeRule({ forSamples: 2 }), [91, 90, 91, 91])).toEqual(['-', '-', '-', 'open']);
   });
 
-  it('keeps no state for a series that is quiet', () => {
+  it('keeps no state for a series that is quiet, and forgets one once its flap window is quiet again', () => {
     const state: EngineState = new Map();
-    feed(state, makeRule({ forSamples: 3 }), [10, 20, 91, 30]);
+    feed(state, makeRule({ forSamples: 3 }), [10, 20]);
+    expect(state.size).toBe(0);
+    // The breach stays in the flap window for FLAP_WINDOW - 1 more samples, then nothing is left.
+    feed(state, makeRule({ forSamples: 3 }), [91, ...quiet(FLAP_WINDOW - 1)]);
+    expect(state.size).toBe(1);
+    feed(state, makeRule({ forSamples: 3 }), [30]);
     expect(state.size).toBe(0);
   });
 });
@@ -69,7 +78,7 @@ describe('dedup', () => {
     evaluateSamples(state, index, agent, [{ metric: 'disk.used_pct', value: 91 }], NOW);
     const [update] = evaluateSamples(state, index, agent, [{ metric: 'disk.used_pct', value: 97.5 }], NOW + 1);
     expect(update).toMatchObject({ kind: 'update', value: 97.5 });
-    expect([...state.values()]).toEqual([{ breachStreak: 1, open: true, lastValue: 97.5 }]);
+    expect([...state.values()]).toEqual([{ breachStreak: 1, breachSince: NOW, open: true, lastValue: 97.5, clearSince: null, history: 0b11, flapping: false }]);
   });
 });
 
@@ -113,9 +122,11 @@ describe('auto-resolve', () => {
     expect(feed(new Map(), makeRule({ forSamples: 2 }), [91, 91, 50, 91, 91, 91])).toEqual(['-', 'open', 'resolve', '-', 'open', 'update']);
   });
 
-  it('leaves no state behind once resolved', () => {
+  it('leaves no state behind once resolved and out of the flap window', () => {
     const state: EngineState = new Map();
     feed(state, makeRule(), [91, 50]);
+    expect(state.get(seriesKey('r1', 'a1', {}))).toMatchObject({ open: false, breachStreak: 0, breachSince: null, clearSince: null });
+    feed(state, makeRule(), quiet(FLAP_WINDOW - 1));
     expect(state.size).toBe(0);
   });
 });
@@ -126,7 +137,7 @@ describe('markResolved', () => {
     const rule = makeRule({ forSamples: 2 });
     expect(feed(state, rule, [91, 91])).toEqual(['-', 'open']);
     markResolved(state, seriesKey('r1', 'a1', {}));
-    expect(state.size).toBe(0);
+    expect(state.get(seriesKey('r1', 'a1', {}))).toMatchObject({ open: false, breachStreak: 0, breachSince: null });
     // Still breaching, yet it has to build up forSamples again before a new alert opens.
     expect(feed(state, rule, [95, 95, 95])).toEqual(['-', 'open', 'update']);
   });
@@ -144,7 +155,10 @@ describe('markResolved', () => {
     feed(state, makeRule(), [91], { mount: '/data' });
     markResolved(state, seriesKey('r1', 'a1', { mount: '/' }));
     markResolved(state, 'no-such-key');
-    expect([...state.keys()]).toEqual([seriesKey('r1', 'a1', { mount: '/data' })]);
+    expect([...state.entries()].map(([key, series]) => [key, series.open])).toEqual([
+      [seriesKey('r1', 'a1', { mount: '/' }), false],
+      [seriesKey('r1', 'a1', { mount: '/data' }), true],
+    ]);
   });
 });
 
@@ -227,7 +241,7 @@ describe('labels', () => {
     // '/' clears; '/data' stays open and is only updated.
     const next = evaluateSamples(state, index, agent, mounts(40, 93), NOW + 1);
     expect(next.map((t) => [t.kind, t.labels])).toEqual([['resolve', { mount: '/' }], ['update', { mount: '/data' }]]);
-    expect([...state.keys()]).toEqual([seriesKey('r1', 'a1', { mount: '/data' })]);
+    expect([...state.entries()].filter(([, series]) => series.open).map(([key]) => key)).toEqual([seriesKey('r1', 'a1', { mount: '/data' })]);
   });
 
   it('treats the same labels in another order as the same series', () => {
@@ -267,7 +281,7 @@ describe('rule set changes', () => {
     expect(t?.kind).toBe('resolve');
     // The transition carries the rule as it is now.
     expect(t?.rule).toBe(patched);
-    expect(state.size).toBe(0);
+    expect([...state.values()].map((series) => series.open)).toEqual([false]);
   });
 
   it('applies a patched threshold to a closed series from the next sample', () => {
@@ -305,9 +319,10 @@ describe('evaluateSamples', () => {
     const [update] = at(88, 2_000);
     const [resolve] = at(80, 3_000);
     const key = seriesKey('r1', 'a1', { mount: '/' });
-    expect(open).toEqual({ kind: 'open', key, rule, agentId: 'a1', labels: { mount: '/' }, value: 91, at: 1_000 });
-    expect(update).toEqual({ kind: 'update', key, rule, agentId: 'a1', labels: { mount: '/' }, value: 88, at: 2_000 });
-    expect(resolve).toEqual({ kind: 'resolve', key, rule, agentId: 'a1', labels: { mount: '/' }, value: 80, at: 3_000 });
+    const calm = { flapping: false, flappingChanged: false };
+    expect(open).toEqual({ kind: 'open', key, rule, agentId: 'a1', labels: { mount: '/' }, value: 91, at: 1_000, breachSince: 1_000, ...calm });
+    expect(update).toEqual({ kind: 'update', key, rule, agentId: 'a1', labels: { mount: '/' }, value: 88, at: 2_000, ...calm });
+    expect(resolve).toEqual({ kind: 'resolve', key, rule, agentId: 'a1', labels: { mount: '/' }, value: 80, at: 3_000, ...calm });
   });
 
   it('gives an unlabelled sample an empty label set', () => {

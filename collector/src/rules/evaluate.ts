@@ -2,7 +2,8 @@ import { labelsMatch, type Labels, type Sample } from '@vigil/shared';
 import type { RuleIndex } from './index-rules.js';
 import { ruleAppliesTo } from './scope.js';
 import { ruleKeyPrefix, seriesKey } from './series-key.js';
-import { stepSeries } from './step.js';
+import { FLAPPING_HISTORY } from './flapping.js';
+import { close, forgetIfQuiet, stepSeries } from './step.js';
 import type { AgentContext, EngineState, Transition } from './types.js';
 
 /**
@@ -31,10 +32,10 @@ export function evaluateSamples(
       // every mount separately and opens one alert per mount.
       labels ??= sample.labels ?? {};
       const key = seriesKey(rule.id, agent.agentId, labels);
-      const kind = stepSeries(state, key, rule, sample.value);
-      if (kind !== null) {
-        transitions.push({ kind, key, rule, agentId: agent.agentId, labels, value: sample.value, at: now });
-      }
+      const step = stepSeries(state, key, rule, sample.value, now);
+      if (step === null) continue;
+      const base = { key, rule, agentId: agent.agentId, labels, value: sample.value, at: now, flapping: step.flapping, flappingChanged: step.flappingChanged };
+      transitions.push(step.kind === 'open' ? { kind: 'open', ...base, breachSince: step.breachSince } : { kind: step.kind, ...base });
     }
   }
   return transitions;
@@ -42,10 +43,14 @@ export function evaluateSamples(
 
 /**
  * An alert was resolved by hand: the series closes and its streak restarts, so the condition has
- * to breach forSamples times again before a new alert opens (rather than re-opening at once).
+ * to breach forSamples times (and for `for`) again before it opens (rather than re-opening at
+ * once). Its flap window stays: resolving by hand does not make a flapping series calm.
  */
 export function markResolved(state: EngineState, key: string): void {
-  state.delete(key);
+  const series = state.get(key);
+  if (series === undefined) return;
+  close(series);
+  forgetIfQuiet(state, key, series);
 }
 
 /** The rule was deleted or disabled: drop all its series so nothing stays open or half-counted. */
@@ -58,9 +63,21 @@ export function forgetRule(state: EngineState, ruleId: string): void {
 }
 
 /**
- * At startup, from alerts stored open: the series continues as open, so the next held sample
- * updates that alert and the next clear sample resolves it, instead of a duplicate opening.
+ * From an alert stored open (at startup, after a rollback, or kept open while suppressed): the
+ * series continues as open, so the next held sample updates that alert and the next clear sample
+ * resolves it (after holdFor), instead of a duplicate opening. A series still known keeps its flap
+ * window; one that is not starts quiet, or, when its alert is marked flapping, as flapping.
  */
-export function restoreOpenSeries(state: EngineState, key: string, lastValue: number): void {
-  state.set(key, { breachStreak: 0, open: true, lastValue });
+export function restoreOpenSeries(state: EngineState, key: string, lastValue: number, flapping = false): void {
+  const series = state.get(key);
+  if (series === undefined) {
+    state.set(key, {
+      breachStreak: 0, breachSince: null, open: true, lastValue, clearSince: null,
+      history: flapping ? FLAPPING_HISTORY : 0, flapping,
+    });
+    return;
+  }
+  close(series);
+  series.open = true;
+  series.lastValue = lastValue;
 }

@@ -9,21 +9,26 @@ export interface AgentContext {
   os: OsPlatform;
 }
 
-/**
- * Per series (rule × agent × label set).
- * `breachStreak` counts consecutive breaching samples while the series is closed; once the series
- * is open it is no longer consulted (an open series is governed by the clear condition instead).
- */
+/** Per series (rule × agent × label set). */
 export interface SeriesState {
+  /** Consecutive breaching samples while the series is closed (not consulted once open). */
   breachStreak: number;
+  /** The instant of the first of them, for the rule's `for`; null with no streak. */
+  breachSince: number | null;
   open: boolean;
   lastValue: number;
+  /** While open: the first clear sample of the current clear run, for the rule's `holdFor`. */
+  clearSince: number | null;
+  /** The last evaluated states, newest in bit 0, 1 where the condition held (see flapping.ts). */
+  history: number;
+  flapping: boolean;
 }
 
 /**
  * Owned by the caller; the engine reads and updates it and does nothing else (no clock, no I/O).
- * A series that is closed with no breach streak has no entry: absence means "quiet", which keeps the
- * map proportional to the series that are breaching or open rather than to every series ever seen.
+ * A series that is closed, with no breach streak, not flapping and nothing but quiet states in its
+ * flap window has no entry: absence means "quiet", which keeps the map proportional to the series
+ * that breached recently rather than to every series ever seen.
  */
 export type EngineState = Map<string, SeriesState>;
 
@@ -38,19 +43,24 @@ interface TransitionBase {
   value: number;
   /** The `now` the caller passed in. */
   at: number;
+  /** Whether the series is flapping after this sample, and whether this sample changed that. */
+  flapping: boolean;
+  flappingChanged: boolean;
 }
 
-/** The series reached forSamples consecutive breaches: one new alert. */
+/** The condition held for forSamples samples and for `for`: an alert opens (or a recent one re-opens). */
 export interface OpenTransition extends TransitionBase {
   kind: 'open';
+  /** When the breach that opened it began: what re-open continuation measures from. */
+  breachSince: number;
 }
 
-/** Still breaching (or inside the hysteresis band) while open: new last value. */
+/** Still breaching (or inside the hysteresis band, or within the hold time) while open: new last value. */
 export interface UpdateTransition extends TransitionBase {
   kind: 'update';
 }
 
-/** The value crossed back over the clear threshold: the alert auto-resolves. */
+/** The value crossed back over the clear threshold (and stayed there for holdFor): the alert auto-resolves. */
 export interface ResolveTransition extends TransitionBase {
   kind: 'resolve';
 }

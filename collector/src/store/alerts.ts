@@ -11,6 +11,19 @@ export const NEW_ALERT_LIFECYCLE = {
   respondBreachedAt: null, resolveBreachedAt: null, escalationLevel: 1, escalatedAt: null,
 } as const satisfies Partial<AlertRecord>;
 
+/** What a re-opened alert takes from the breach and the rule as they are now. */
+export interface AlertReopening {
+  value: number;
+  at: number;
+  flapping: boolean;
+  suppressedBy: string | null;
+  ruleName: string;
+  op: Alert['op'];
+  threshold: number;
+  priority: Priority;
+  hostname: string;
+}
+
 export interface AlertFilter {
   /** "active" means open or acknowledged. */
   state?: AlertState | 'active';
@@ -50,6 +63,12 @@ export class AlertStore {
   private readonly byId;
   private readonly suppressStmt;
   private readonly moveSuppressionStmt;
+  private readonly acknowledgeStmt;
+  private readonly lastResolvedStmt;
+  private readonly reopenStmt;
+  private readonly flappingStmt;
+  private readonly ackExpiredStmt;
+  private readonly expireAckStmt;
 
   constructor(
     private readonly db: Db,
@@ -79,6 +98,31 @@ export class AlertStore {
     this.moveSuppressionStmt = db.prepare(
       `UPDATE alerts SET suppressed_by = @to, updated_at = @at WHERE suppressed_by = @from AND state != 'resolved' RETURNING id`,
     ).pluck();
+    this.acknowledgeStmt = db.prepare(
+      `UPDATE alerts SET state = 'acknowledged', acknowledged_at = @at, acknowledged_by = @by, comment = COALESCE(@comment, comment),
+         ack_expires_at = @expiresAt, updated_at = @at
+       WHERE id = @id AND state = 'open'`,
+    );
+    this.lastResolvedStmt = db.prepare(
+      "SELECT * FROM alerts WHERE series_key = ? AND state = 'resolved' ORDER BY resolved_at DESC, rowid DESC LIMIT 1",
+    );
+    // The rule's current name, operator, threshold and priority: the alert fires again as the rule is now.
+    // Acknowledgement who/when stay as history (the state says no one is on it); its expiry goes.
+    this.reopenStmt = db.prepare(
+      `UPDATE alerts SET state = 'open', resolved_at = NULL, resolved_by = NULL, ack_expires_at = NULL, occurrences = occurrences + 1,
+         open_value = @value, value = @value, updated_at = @at, flapping = @flapping, suppressed_by = @suppressedBy,
+         rule_name = @ruleName, op = @op, threshold = @threshold, priority = @priority, hostname = @hostname
+       WHERE id = @id AND state = 'resolved'`,
+    );
+    this.flappingStmt = db.prepare('UPDATE alerts SET flapping = @flapping, updated_at = MAX(updated_at, @at) WHERE id = @id AND flapping != @flapping');
+    this.ackExpiredStmt = db.prepare(
+      "SELECT * FROM alerts WHERE state = 'acknowledged' AND ack_expires_at IS NOT NULL AND ack_expires_at <= ? ORDER BY ack_expires_at, id LIMIT ?",
+    );
+    // The fall-back happens at the expiry instant, even when it is written later; updated_at never moves backwards.
+    this.expireAckStmt = db.prepare(
+      `UPDATE alerts SET state = 'open', ack_expires_at = NULL, updated_at = MAX(updated_at, @at)
+       WHERE id = @id AND state = 'acknowledged' AND ack_expires_at = @at`,
+    );
   }
 
   insert(alert: AlertRecord): void {
@@ -113,15 +157,42 @@ export class AlertStore {
     return this.moveSuppressionStmt.all({ from, to, at }) as string[];
   }
 
-  acknowledge(id: string, at: number, by: string, comment: string | null): boolean {
-    return (
-      this.db
-        .prepare(
-          `UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, comment = COALESCE(?, comment), updated_at = ?
-           WHERE id = ? AND state = 'open'`,
-        )
-        .run(at, by, comment, at, id).changes > 0
-    );
+  /** `expiresAt` null: the acknowledgement lasts until the alert resolves. */
+  acknowledge(id: string, at: number, by: string, comment: string | null, expiresAt: number | null = null): boolean {
+    return this.acknowledgeStmt.run({ id, at, by, comment, expiresAt }).changes > 0;
+  }
+
+  /** The series' most recently resolved alert: the one a new breach may continue. */
+  lastResolvedOfSeries(seriesKey: string): AlertRecord | undefined {
+    const raw = this.lastResolvedStmt.get(seriesKey) as RawAlert | undefined;
+    return raw ? toAlert(raw) : undefined;
+  }
+
+  /**
+   * Opens a resolved alert again as the next occurrence of its series. The caller makes sure the
+   * series has no other unresolved alert (the unique index would refuse it). False when the alert
+   * was not resolved.
+   */
+  reopen(id: string, reopening: AlertReopening): boolean {
+    return this.reopenStmt.run({ ...reopening, id, flapping: reopening.flapping ? 1 : 0 }).changes > 0;
+  }
+
+  /** False when the alert already had that flag. */
+  setFlapping(id: string, flapping: boolean, at: number): boolean {
+    return this.flappingStmt.run({ id, flapping: flapping ? 1 : 0, at }).changes > 0;
+  }
+
+  /** Acknowledged alerts whose acknowledgement expired at or before `now`, soonest first. */
+  listAckExpired(now: number, limit: number): AlertRecord[] {
+    return (this.ackExpiredStmt.all(now, limit) as RawAlert[]).map(toAlert);
+  }
+
+  /**
+   * The acknowledgement that expires at `at` lapses: the alert is open again. False when it is no
+   * longer that acknowledgement (resolved, or acknowledged anew in the meantime).
+   */
+  expireAcknowledgement(id: string, at: number): boolean {
+    return this.expireAckStmt.run({ id, at }).changes > 0;
   }
 
   /** Runs a group of alert writes atomically (one transaction per ingest batch); see Store.transaction. */

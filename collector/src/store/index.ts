@@ -4,11 +4,15 @@ import { AlertStore } from './alerts.js';
 import { EventStore } from './events.js';
 import { JobStore } from './jobs.js';
 import { PresenceStore } from './presence.js';
+import { ReportStore } from './reports.js';
 import { RuleStore } from './rules.js';
 import { ScriptStore } from './scripts.js';
 import { TelemetryStore } from './telemetry.js';
 import { TenantStore } from './tenants.js';
 import { TokenStore } from './tokens.js';
+import { SlaStore } from './sla.js';
+import { NotificationStore } from './notifications.js';
+import { MaintenanceStore } from './maintenance.js';
 
 interface Unit {
   afterCommit: Array<() => void>;
@@ -28,6 +32,10 @@ export class Store {
   readonly scripts: ScriptStore;
   readonly jobs: JobStore;
   readonly presence: PresenceStore;
+  readonly reports: ReportStore;
+  readonly sla: SlaStore;
+  readonly notifications: NotificationStore;
+  readonly maintenance: MaintenanceStore;
   /** The outermost transaction under way, if any. */
   private unit: Unit | null = null;
 
@@ -42,6 +50,10 @@ export class Store {
     this.scripts = new ScriptStore(db);
     this.jobs = new JobStore(db);
     this.presence = new PresenceStore(db);
+    this.reports = new ReportStore(db);
+    this.sla = new SlaStore(db);
+    this.notifications = new NotificationStore(db);
+    this.maintenance = new MaintenanceStore(db);
   }
 
   /**

@@ -237,4 +237,120 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE alerts ADD COLUMN escalated_at INTEGER;
     `,
   },
+  {
+    version: 5,
+    name: 'SLA policies per tenant; when the SLA clock looks at each alert next',
+    sql: `
+      -- A tenant's overrides of the default SLA policy (JSON, as given to the API).
+      CREATE TABLE tenant_sla_policies (
+        tenant_id TEXT PRIMARY KEY REFERENCES tenants(id),
+        overrides TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- When the clocks started: NULL for the opening, the release instant after a maintenance window.
+      ALTER TABLE alerts ADD COLUMN sla_started_at INTEGER;
+      -- When the SLA clock next needs to look at the alert; NULL once it has nothing left to do.
+      -- New alerts get 0 (look at once), so the clock finds them without scanning every open alert.
+      ALTER TABLE alerts ADD COLUMN sla_next_at INTEGER DEFAULT 0;
+      UPDATE alerts SET sla_next_at = NULL WHERE state = 'resolved';
+      CREATE INDEX alerts_by_sla_next ON alerts(sla_next_at, state, maintenance_window_id) WHERE sla_next_at IS NOT NULL;
+      -- Whatever changes what a clock depends on (a re-open, a lapsed acknowledgement, entering or
+      -- leaving a maintenance window) has the clock look at the unresolved alert again at once.
+      CREATE TRIGGER alerts_sla_look_again AFTER UPDATE OF state, acknowledged_at, resolved_at, maintenance_window_id ON alerts
+      WHEN NEW.state != 'resolved' AND NEW.sla_next_at IS NOT 0
+      BEGIN
+        UPDATE alerts SET sla_next_at = 0 WHERE id = NEW.id;
+      END;
+    `,
+  },
+  {
+    version: 7,
+    name: 'notification channels and deliveries',
+    sql: `
+      -- target, filters: JSON as given to the API. secret: the webhook HMAC key, kept in clear
+      -- because signing needs it; the API never shows it after creation.
+      CREATE TABLE notification_channels (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        secret TEXT,
+        filters TEXT NOT NULL,
+        group_wait TEXT NOT NULL,
+        group_interval TEXT NOT NULL,
+        repeat_interval TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- One row per notification (one channel, one event, a group of alerts). batch keeps what was
+      -- to be sent, so a delivery still pending when the collector stopped can be sent after a
+      -- restart. No foreign key to the channel: the history outlives a deleted channel.
+      CREATE TABLE notification_deliveries (
+        id TEXT PRIMARY KEY,
+        channel_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        alert_ids TEXT NOT NULL,
+        batch TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        sent_at INTEGER
+      );
+      CREATE INDEX notification_deliveries_by_channel ON notification_deliveries(channel_id, created_at);
+      CREATE INDEX notification_deliveries_by_status ON notification_deliveries(status, created_at);
+    `,
+  },
+  {
+    version: 6,
+    name: 'maintenance windows',
+    sql: `
+      -- One-off windows have starts_at and ends_at; recurring ones a cron expression in a time zone,
+      -- each occurrence lasting duration_minutes. scope is JSON, as given to the API.
+      CREATE TABLE maintenance_windows (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('once', 'recurring')),
+        starts_at INTEGER,
+        ends_at INTEGER,
+        cron TEXT,
+        duration_minutes INTEGER,
+        timezone TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- The alerts a window holds back right now: what each release looks up.
+      CREATE INDEX alerts_held_by_window ON alerts(maintenance_window_id) WHERE maintenance_window_id IS NOT NULL AND state != 'resolved';
+    `,
+  },
+  {
+    version: 8,
+    name: 'rule lifecycle: for, hold time, re-open window, flapping thresholds; alert continuation and acknowledgement expiry lookups',
+    sql: `
+      -- Duration strings as given ("5m"); NULL means the default (see RULE_LIFECYCLE_DEFAULTS).
+      ALTER TABLE rules ADD COLUMN for_duration TEXT;
+      ALTER TABLE rules ADD COLUMN hold_for TEXT;
+      ALTER TABLE rules ADD COLUMN reopen_within TEXT;
+      ALTER TABLE rules ADD COLUMN flap_high_threshold REAL;
+      ALTER TABLE rules ADD COLUMN flap_low_threshold REAL;
+      -- A new breach looks up the series' last resolved alert, which it may re-open.
+      CREATE INDEX alerts_resolved_by_series ON alerts(series_key, resolved_at) WHERE state = 'resolved';
+      -- The acknowledgements that lapse next.
+      CREATE INDEX alerts_by_ack_expiry ON alerts(ack_expires_at) WHERE state = 'acknowledged' AND ack_expires_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 9,
+    name: 'patch compliance: since when a security patch has been pending, per agent',
+    sql: `
+      -- Set by the first frame reporting patch.security_pending > 0 and cleared by one reporting 0,
+      -- so "pending longer than policy allows" needs no scan of old frames.
+      ALTER TABLE agents ADD COLUMN security_pending_since INTEGER;
+      -- The last frame that reported patch status at all: agents without one are left out of compliance.
+      ALTER TABLE agents ADD COLUMN patch_checked_at INTEGER;
+    `,
+  },
 ];

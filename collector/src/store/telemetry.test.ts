@@ -56,6 +56,20 @@ describe('TelemetryStore', () => {
     });
   });
 
+  it('tracks since when a security patch has been pending, for patch compliance', () => {
+    const t = temp.store.telemetry;
+    const security = (seq: number, value: number): Frame => frame(seq, { samples: [{ metric: 'patch.security_pending', value }] });
+    const status = () => temp.store.reports.patchStatus({ tenantId: null, from: 0, to: Number.MAX_SAFE_INTEGER });
+    t.writeBatch([{ agentId: 'agt_a', frame: frame(1), receivedAt: 1 }]);
+    expect(status()).toEqual([]);
+    t.writeBatch([{ agentId: 'agt_a', frame: security(2, 0), receivedAt: 2 }, { agentId: 'agt_a', frame: security(3, 4), receivedAt: 3 }]);
+    t.writeBatch([{ agentId: 'agt_a', frame: security(4, 5), receivedAt: 4 }, { agentId: 'agt_a', frame: frame(5), receivedAt: 5 }]);
+    // Pending since the first frame that reported it (ts 3000), not the latest; a frame without the metric changes nothing.
+    expect(status()).toEqual([{ agentId: 'agt_a', securityPendingSince: 3000 }]);
+    t.writeBatch([{ agentId: 'agt_a', frame: security(6, 0), receivedAt: 6 }]);
+    expect(status()).toEqual([{ agentId: 'agt_a', securityPendingSince: null }]);
+  });
+
   it('rolls back the whole batch when one write fails, so nothing is acknowledged half-stored', () => {
     const t = temp.store.telemetry;
     expect(() => t.writeBatch([

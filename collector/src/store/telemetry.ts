@@ -14,6 +14,8 @@ export interface IncomingFrame {
 /** A sample as stored inside its frame row: compact, labels only when there are any. */
 type StoredSample = [metric: string, value: number, labels?: Labels];
 
+const SECURITY_PENDING_METRIC = 'patch.security_pending';
+
 export interface TelemetryQuery { metric?: string; since?: number; until?: number; limit?: number }
 
 export class TelemetryStore {
@@ -22,6 +24,7 @@ export class TelemetryStore {
   private readonly selectSections;
   private readonly updateSections;
   private readonly writeBatchTx;
+  private readonly updatePatchStatus;
 
   constructor(
     private readonly db: Db,
@@ -37,6 +40,11 @@ export class TelemetryStore {
     );
     this.selectSections = db.prepare('SELECT last_sections FROM agents WHERE id = ?').pluck();
     this.updateSections = db.prepare('UPDATE agents SET last_sections = ? WHERE id = ?');
+    this.updatePatchStatus = db.prepare(
+      `UPDATE agents SET patch_checked_at = @ts,
+         security_pending_since = CASE WHEN @pending > 0 THEN COALESCE(security_pending_since, @ts) ELSE NULL END
+       WHERE id = @agentId`,
+    );
     this.writeBatchTx = db.transaction((frames: readonly IncomingFrame[]) => frames.map((f) => this.writeOne(f)));
   }
 
@@ -60,6 +68,8 @@ export class TelemetryStore {
       sources: JSON.stringify(frame.sources),
     });
     if (frame.sections && Object.keys(frame.sections).length > 0) this.mergeSections(agentId, frame.sections);
+    const security = frame.samples.find((s) => s.metric === SECURITY_PENDING_METRIC);
+    if (security) this.updatePatchStatus.run({ agentId, ts: frame.ts, pending: security.value });
     return true;
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { parseDuration } from '../duration.js';
 import { LabelsSchema } from '../labels.js';
-import { ComparisonOpSchema, PrioritySchema } from './rule.js';
+import { ComparisonOpSchema, PrioritySchema, RuleDurationSchema } from './rule.js';
 
 export const AlertStateSchema = z.enum(['open', 'acknowledged', 'resolved']);
 export type AlertState = z.infer<typeof AlertStateSchema>;
@@ -73,3 +74,21 @@ export const AlertFeedMessageSchema = z.discriminatedUnion('type', [
 export type AlertFeedMessage = z.infer<typeof AlertFeedMessageSchema>;
 
 export const AlertActionSchema = z.object({ comment: z.string().max(2000).optional() }).strict();
+
+/** Unparseable text is reported by RuleDurationSchema itself; only zero is refused here. */
+function isPositiveDuration(text: string): boolean {
+  try {
+    return parseDuration(text) > 0;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Body of POST /api/v1/alerts/:id/ack. With `expiresIn` ("2h") the acknowledgement lapses at that
+ * instant and an alert still unresolved falls back to open; without it, it lasts until resolved.
+ */
+export const AlertAckSchema = AlertActionSchema.extend({
+  expiresIn: RuleDurationSchema.refine(isPositiveDuration, 'must be longer than zero').optional(),
+}).strict();
+export type AlertAck = z.infer<typeof AlertAckSchema>;

@@ -1,0 +1,248 @@
+import {
+  MaintenanceWindowInputSchema, describeZodError,
+  type MaintenanceWindow, type MaintenanceWindowInput, type MaintenanceWindowPatch, type MaintenanceWindowView,
+} from '@vigil/shared';
+import type { Logger } from 'pino';
+import type { AlertEvents } from '../alerts/alert-events.js';
+import { evaluatedAgentFromRow } from '../alerts/evaluated-agent.js';
+import { toPublicAlert } from '../alerts/to-public.js';
+import { ApiError } from '../http/api-error.js';
+import type { AgentContext } from '../rules/index.js';
+import type { AlertRecord, Store } from '../store/index.js';
+import { newId } from '../store/ids.js';
+import { coveringWindow, upcomingOccurrence } from './calendar.js';
+import { CalendarCache } from './calendar-cache.js';
+import { cronProblem } from './cron.js';
+import { mergeWindowPatch } from './merge-patch.js';
+
+export interface MaintenanceDeps {
+  store: Store;
+  events: AlertEvents;
+  log: Logger;
+  now: () => number;
+  /**
+   * Starts the released alert's SLA clocks over (SlaClock.restart). Called inside the release's
+   * transaction, after the hold is cleared and before the alert is read for the feed.
+   */
+  restartClocks?: (alertId: string, now: number) => void;
+}
+
+export interface MaintenanceOptions {
+  /** The timer never sleeps longer than this, so that a wall-clock jump is caught up (default 1 h). */
+  maxSleepMs?: number;
+  /** After a failed release, the next try (default 5 s). */
+  retryMs?: number;
+}
+
+/**
+ * The I/O edge around the maintenance calendar: keeps the windows (in memory, written through to
+ * the store), stamps new alerts of agents inside a window (a beforeOpen hook of the alert
+ * service), and on one timer, at each window boundary, releases the alerts whose window is over:
+ * their hold is cleared, their SLA clocks start over and `alert.released` goes to the feed. Alerts
+ * that resolved inside the window are not touched and stay quiet. Changing or deleting a window
+ * releases at once what it no longer covers.
+ */
+export class MaintenanceService {
+  private windows: MaintenanceWindow[];
+  private readonly calendar: CalendarCache;
+  private timer: NodeJS.Timeout | null = null;
+  private started = false;
+  private stopped = false;
+  private readonly maxSleepMs: number;
+  private readonly retryMs: number;
+
+  constructor(private readonly deps: MaintenanceDeps, options: MaintenanceOptions = {}) {
+    this.windows = deps.store.maintenance.list();
+    this.calendar = new CalendarCache(this.windows);
+    this.maxSleepMs = options.maxSleepMs ?? 3_600_000;
+    this.retryMs = options.retryMs ?? 5_000;
+  }
+
+  /** Releases what ended while the collector was down, then wakes at every boundary until stop(). */
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    this.wake();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** For AlertService's beforeOpen hooks: an alert opening inside a window is held by it. */
+  readonly beforeOpen = (record: AlertRecord, now: number): void => {
+    if (this.windows.length === 0) return;
+    const inProgress = this.calendar.inProgress(now);
+    if (inProgress.length === 0) return;
+    const agent = this.agentContext(record.agentId);
+    const active = agent && coveringWindow(inProgress, agent);
+    if (active) record.maintenanceWindowId = active.window.id;
+  };
+
+  /**
+   * For AlertService's onReopen hooks: an alert opening again is held if its agent is inside a
+   * window now, and no longer by the window it resolved in (that one stays on it as history only
+   * while it is resolved).
+   */
+  readonly onReopen = (alertId: string, now: number): void => {
+    const record = this.deps.store.alerts.get(alertId);
+    if (!record) return;
+    const inProgress = this.calendar.inProgress(now);
+    const agent = inProgress.length > 0 ? this.agentContext(record.agentId) : undefined;
+    const active = agent && coveringWindow(inProgress, agent);
+    this.deps.store.maintenance.setHold(alertId, active ? active.window.id : null, now);
+  };
+
+  list(): MaintenanceWindow[] {
+    return [...this.windows];
+  }
+
+  get(id: string): MaintenanceWindow {
+    const window = this.windows.find((w) => w.id === id);
+    if (!window) throw ApiError.notFound('maintenance window', id);
+    return window;
+  }
+
+  /** The window as the API shows it, with its occurrence in progress or next. */
+  view(window: MaintenanceWindow, now: number): MaintenanceWindowView {
+    return { ...window, occurrence: upcomingOccurrence(window, now) };
+  }
+
+  create(input: MaintenanceWindowInput, now: number): MaintenanceWindow {
+    this.requireUsable(input, now);
+    const window: MaintenanceWindow = { ...input, id: newId('mnt'), createdAt: now, updatedAt: now };
+    this.deps.store.maintenance.save(window);
+    this.windows = [...this.windows, window];
+    this.changed(now);
+    return window;
+  }
+
+  patch(id: string, patch: MaintenanceWindowPatch, now: number): MaintenanceWindow {
+    const current = this.get(id);
+    const merged = MaintenanceWindowInputSchema.safeParse(mergeWindowPatch(current, patch));
+    if (!merged.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(merged.error)}`);
+    this.requireUsable(merged.data, now);
+    const window: MaintenanceWindow = { ...merged.data, id, createdAt: current.createdAt, updatedAt: now };
+    this.deps.store.maintenance.save(window);
+    this.windows = this.windows.map((w) => (w.id === id ? window : w));
+    this.changed(now);
+    return window;
+  }
+
+  delete(id: string, now: number): void {
+    this.get(id);
+    this.deps.store.maintenance.delete(id);
+    this.windows = this.windows.filter((w) => w.id !== id);
+    this.changed(now);
+  }
+
+  /**
+   * One pass: every held alert whose agent is no longer inside its window is released, or moved to
+   * the window that still covers its agent. One transaction; the feed hears of it once committed.
+   * Returns how many alerts were released.
+   */
+  release(now: number): number {
+    const { store, log } = this.deps;
+    const held = store.maintenance.heldAlerts();
+    if (held.length === 0) return 0;
+    const inProgress = this.calendar.inProgress(now);
+    const agents = new Map<string, AgentContext | undefined>();
+    const agentOf = (id: string): AgentContext | undefined => {
+      if (!agents.has(id)) agents.set(id, this.agentContext(id));
+      return agents.get(id);
+    };
+    return store.transaction(() => {
+      let released = 0;
+      for (const alert of held) {
+        const agent = agentOf(alert.agentId);
+        const active = agent && coveringWindow(inProgress, agent);
+        if (active?.window.id === alert.maintenanceWindowId) continue;
+        if (active) {
+          // Still inside another window (overlapping ones): held on, by that one.
+          if (store.maintenance.moveHold(alert.id, alert.maintenanceWindowId, active.window.id, now)) this.publish(alert.id, 'alert.updated');
+          continue;
+        }
+        if (!store.maintenance.release(alert.id, alert.maintenanceWindowId, now)) continue;
+        this.deps.restartClocks?.(alert.id, now);
+        this.publish(alert.id, 'alert.released');
+        store.afterCommit(() => log.info({ alertId: alert.id, agentId: alert.agentId, windowId: alert.maintenanceWindowId }, 'alert released from maintenance'));
+        released++;
+      }
+      return released;
+    });
+  }
+
+  private publish(alertId: string, type: 'alert.released' | 'alert.updated'): void {
+    const record = this.deps.store.alerts.get(alertId);
+    if (!record) return;
+    const alert = toPublicAlert(record);
+    this.deps.store.afterCommit(() => this.deps.events.publish(type === 'alert.released' ? { type, alert, from: 'maintenance' } : { type, alert }));
+  }
+
+  /** A window was created, changed or deleted: release what it no longer covers, and re-arm. */
+  private changed(now: number): void {
+    this.calendar.replace(this.windows);
+    try {
+      this.release(now);
+    } catch (err) {
+      // The change itself is stored; the timer retries the release.
+      this.deps.log.error({ err }, 'releasing alerts from maintenance failed; retrying');
+      if (this.started) this.schedule(this.retryMs);
+      return;
+    }
+    if (this.started) this.arm();
+  }
+
+  private readonly wake = (): void => {
+    this.timer = null;
+    if (this.stopped) return;
+    try {
+      this.release(this.deps.now());
+    } catch (err) {
+      this.deps.log.error({ err }, 'releasing alerts from maintenance failed; retrying');
+      this.schedule(this.retryMs);
+      return;
+    }
+    this.arm();
+  };
+
+  /** Sleeps until the next window boundary (start or end); not at all while no window has one ahead. */
+  private arm(): void {
+    if (this.stopped) return;
+    const now = this.deps.now();
+    const boundary = this.calendar.nextBoundary(now);
+    if (boundary === null) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      return;
+    }
+    // At least 1 ms: a timer that fires a hair early sleeps again instead of spinning.
+    this.schedule(Math.min(Math.max(boundary - now, 1), this.maxSleepMs));
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(this.wake, delayMs);
+    this.timer.unref();
+  }
+
+  private agentContext(agentId: string): AgentContext | undefined {
+    const row = this.deps.store.agents.get(agentId);
+    return row ? evaluatedAgentFromRow(row) : undefined;
+  }
+
+  /** What the schema cannot know: whether the cron expression fires, and whether listed agents exist. */
+  private requireUsable(input: MaintenanceWindowInput, now: number): void {
+    if (input.kind === 'recurring') {
+      const problem = cronProblem(input, now);
+      if (problem) throw new ApiError(400, 'invalid_body', `invalid body: cron: ${problem}`);
+    }
+    const missing = (input.scope.agentIds ?? []).filter((id) => !this.deps.store.agents.get(id));
+    if (missing.length > 0) {
+      throw new ApiError(400, 'invalid_body', `invalid body: scope.agentIds: unknown agent${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')}`);
+    }
+  }
+}

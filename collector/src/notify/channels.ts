@@ -1,0 +1,71 @@
+import { describeZodError, NotificationChannelInputSchema, type NotificationChannelInput, type NotificationChannelPatch } from '@vigil/shared';
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../http/api-error.js';
+import { newId } from '../store/ids.js';
+import type { Store } from '../store/index.js';
+import type { StoredNotificationChannel } from '../store/notifications.js';
+import { toChannelPlan } from './channel-plan.js';
+import type { ChannelPlan } from './types.js';
+
+/**
+ * The notification channels: stored, and kept in memory for the dispatcher, which reads them on
+ * every alert event and must not touch SQLite on the ingest path for it.
+ */
+export class NotificationChannels {
+  private channels = new Map<string, StoredNotificationChannel>();
+  private plans: ChannelPlan[] = [];
+
+  constructor(private readonly store: Store) {
+    for (const channel of store.notifications.listChannels()) this.channels.set(channel.id, channel);
+    this.replan();
+  }
+
+  list(): StoredNotificationChannel[] {
+    return [...this.channels.values()];
+  }
+
+  get(id: string): StoredNotificationChannel | undefined {
+    return this.channels.get(id);
+  }
+
+  /** Every channel's planner view, rebuilt on change only. */
+  planned(): readonly ChannelPlan[] {
+    return this.plans;
+  }
+
+  /** Creates a channel; a webhook without a secret gets a generated one, returned here and never again. */
+  create(input: NotificationChannelInput, now: number): { channel: StoredNotificationChannel; secret: string | null } {
+    const secret = input.kind === 'webhook' ? (input.secret ?? randomBytes(32).toString('base64url')) : null;
+    const channel = { ...input, ...(secret !== null ? { secret } : {}), id: newId('nch'), createdAt: now, updatedAt: now } as StoredNotificationChannel;
+    this.save(channel);
+    return { channel, secret };
+  }
+
+  /** Merges the patch and validates the result as a whole: a new target must fit the channel's kind. */
+  patch(id: string, patch: NotificationChannelPatch, now: number): StoredNotificationChannel {
+    const current = this.channels.get(id);
+    if (!current) throw ApiError.notFound('notification channel', id);
+    const { id: _id, createdAt, updatedAt: _updatedAt, ...config } = current;
+    const merged = NotificationChannelInputSchema.safeParse({ ...config, ...patch });
+    if (!merged.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(merged.error)}`);
+    const channel = { ...merged.data, id, createdAt, updatedAt: now } as StoredNotificationChannel;
+    this.save(channel);
+    return channel;
+  }
+
+  delete(id: string): void {
+    if (!this.store.notifications.deleteChannel(id)) throw ApiError.notFound('notification channel', id);
+    this.channels.delete(id);
+    this.replan();
+  }
+
+  private save(channel: StoredNotificationChannel): void {
+    this.store.notifications.saveChannel(channel);
+    this.channels.set(channel.id, channel);
+    this.replan();
+  }
+
+  private replan(): void {
+    this.plans = [...this.channels.values()].map(toChannelPlan);
+  }
+}

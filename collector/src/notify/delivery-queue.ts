@@ -1,0 +1,129 @@
+import type { DeliveryStatus } from '@vigil/shared';
+import { backOff } from 'exponential-backoff';
+import { DeliveryError } from './senders/delivery-error.js';
+import type { DeliveryBatch } from './types.js';
+
+export interface QueuedDelivery { id: string; channelId: string; batch: DeliveryBatch }
+
+export interface DeliveryQueueDeps {
+  /** One attempt; throws (preferably a DeliveryError) when it fails. */
+  attempt(delivery: QueuedDelivery, signal: AbortSignal): Promise<void>;
+  /** Every attempt made, with its outcome: `pending` when another attempt follows or the collector stopped mid-way. */
+  recorded(delivery: QueuedDelivery, outcome: { status: DeliveryStatus; error: string | null }): void;
+  /** A waiting delivery pushed out by a newer one because the queue was full. */
+  dropped(delivery: QueuedDelivery): void;
+}
+
+export interface DeliveryQueueOptions {
+  /** Deliveries sent at the same time. */
+  concurrency: number;
+  /** Deliveries waiting beyond this push out the oldest: a dead endpoint cannot grow memory without limit. */
+  maxQueued: number;
+  /** Attempts per delivery, the first included. */
+  attempts: number;
+  startingDelayMs: number;
+  maxDelayMs: number;
+  /** Per attempt: connecting, sending and the answer together. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_DELIVERY_QUEUE_OPTIONS: DeliveryQueueOptions = {
+  concurrency: 4, maxQueued: 1000, attempts: 5, startingDelayMs: 1000, maxDelayMs: 30_000, timeoutMs: 10_000,
+};
+
+/** Thrown instead of an attempt once the queue has stopped: nothing was tried, nothing is recorded. */
+class NotAttempted extends Error {}
+/** A recorded failure after which another attempt follows. */
+class RetryLater extends Error {}
+/** A recorded failure after which none does. */
+class GaveUp extends Error {}
+
+/**
+ * Sends deliveries off the ingest path: a bounded FIFO, a few at a time, each attempt with a
+ * timeout, failed ones retried with exponential backoff and full jitter. stop() aborts attempts
+ * in flight (they are recorded as still pending) and makes sure no further attempt starts; what
+ * was waiting stays pending in the store for the next start.
+ */
+export class DeliveryQueue {
+  private readonly waiting: QueuedDelivery[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+  private running = 0;
+
+  constructor(private readonly deps: DeliveryQueueDeps, private readonly options: DeliveryQueueOptions = DEFAULT_DELIVERY_QUEUE_OPTIONS) {}
+
+  get depth(): number {
+    return this.waiting.length;
+  }
+
+  get active(): number {
+    return this.running;
+  }
+
+  enqueue(delivery: QueuedDelivery): void {
+    if (this.stopping.signal.aborted) return;
+    while (this.waiting.length >= this.options.maxQueued) this.deps.dropped(this.waiting.shift()!);
+    this.waiting.push(delivery);
+    this.pump();
+  }
+
+  /**
+   * Aborts attempts in flight and resolves once they have been recorded (bounded by their abort,
+   * not by the network). A delivery sleeping between attempts wakes within maxDelayMs (the
+   * backoff library's own timer) and ends there without another attempt.
+   */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.waiting.length = 0;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private pump(): void {
+    while (!this.stopping.signal.aborted && this.running < this.options.concurrency && this.waiting.length > 0) {
+      const delivery = this.waiting.shift()!;
+      this.running++;
+      void this.run(delivery).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(delivery: QueuedDelivery): Promise<void> {
+    const o = this.options;
+    let made = 0;
+    try {
+      await backOff(async () => {
+        // A backoff sleep that began before stop() ends here, without an attempt.
+        if (this.stopping.signal.aborted) throw new NotAttempted();
+        made++;
+        const work = this.attemptOnce(delivery, made);
+        const tracked = work.then(() => {}, () => {});
+        this.inFlight.add(tracked);
+        try {
+          await work;
+        } finally {
+          this.inFlight.delete(tracked);
+        }
+      }, { numOfAttempts: o.attempts, startingDelay: o.startingDelayMs, maxDelay: o.maxDelayMs, timeMultiple: 2, jitter: 'full', retry: (err: unknown) => err instanceof RetryLater });
+    } catch {
+      // Every attempt's outcome is recorded by attemptOnce.
+    }
+  }
+
+  /** One attempt, recorded whatever its outcome, so that stop() can wait for the record and no longer. */
+  private async attemptOnce(delivery: QueuedDelivery, attemptNumber: number): Promise<void> {
+    const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.options.timeoutMs)]);
+    try {
+      await this.deps.attempt(delivery, signal);
+    } catch (err) {
+      const failure = DeliveryError.from(err, signal);
+      const stopped = this.stopping.signal.aborted;
+      const again = !stopped && failure.retryable && attemptNumber < this.options.attempts;
+      // Interrupted by the shutdown: still owed, sent after the next start.
+      this.deps.recorded(delivery, { status: again || stopped ? 'pending' : 'failed', error: failure.message });
+      throw again ? new RetryLater(failure.message) : new GaveUp(failure.message);
+    }
+    this.deps.recorded(delivery, { status: 'sent', error: null });
+  }
+}

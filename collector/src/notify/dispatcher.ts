@@ -1,0 +1,187 @@
+import type { Logger } from 'pino';
+import type { AlertEvent, AlertEvents } from '../alerts/alert-events.js';
+import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import { newId } from '../store/ids.js';
+import type { Store } from '../store/index.js';
+import type { NotificationChannels } from './channels.js';
+import { DEFAULT_DELIVERY_QUEUE_OPTIONS, DeliveryQueue, type DeliveryQueueOptions, type QueuedDelivery } from './delivery-queue.js';
+import { EMPTY_PLANNER_STATE, nextFlushAt, planEvent, planFlush, type PlannerState } from './planner.js';
+import { sendOnce } from './send.js';
+import { DeliveryError } from './senders/delivery-error.js';
+import { DeliveryBatchSchema, type DeliveryBatch } from './types.js';
+
+export interface DispatcherDeps {
+  store: Store;
+  channels: NotificationChannels;
+  events: AlertEvents;
+  metrics: CollectorMetrics;
+  log: Logger;
+  now: () => number;
+  /** The collector's base URL for links in notifications (known once it listens). */
+  baseUrl: () => string;
+}
+
+export interface DispatcherOptions {
+  queue?: Partial<DeliveryQueueOptions>;
+  /** Alert events waiting for the planner beyond this push out the oldest (default 10,000). */
+  maxInbox?: number;
+  /** A delivery still pending after this long is not sent after a restart: the news is stale (default 24 h). */
+  resumeMaxAgeMs?: number;
+  /** Finished deliveries are kept this long (default 30 days). */
+  retainMs?: number;
+}
+
+/**
+ * Alert events → notifications. The bus listener only appends to an inbox, so ingest pays a push
+ * per event whatever the channels do; the planner runs on the next turn of the event loop, a
+ * single timer fires when the next group is due, and the delivery queue sends in the background.
+ */
+export class NotificationDispatcher {
+  private state: PlannerState = EMPTY_PLANNER_STATE;
+  private inbox: AlertEvent[] = [];
+  private immediate: NodeJS.Immediate | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt: number | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private stopped = false;
+  private droppedEvents = 0;
+  private readonly queue: DeliveryQueue;
+  private readonly queueOptions: DeliveryQueueOptions;
+
+  constructor(private readonly deps: DispatcherDeps, private readonly options: DispatcherOptions = {}) {
+    this.queueOptions = { ...DEFAULT_DELIVERY_QUEUE_OPTIONS, ...options.queue };
+    this.queue = new DeliveryQueue({
+      attempt: (d, signal) => this.attempt(d, signal),
+      recorded: (d, outcome) => this.recorded(d, outcome),
+      dropped: (d) => this.dropped(d),
+    }, this.queueOptions);
+  }
+
+  /** Listens to the bus, and sends what a previous run left pending. */
+  start(): void {
+    if (this.stopped || this.unsubscribe) return;
+    this.unsubscribe = this.deps.events.subscribe(this.onEvent);
+    const now = this.deps.now();
+    const pruned = this.deps.store.notifications.pruneFinished(now - (this.options.retainMs ?? 30 * 86_400_000));
+    if (pruned > 0) this.deps.log.info({ deliveries: pruned }, 'old notification deliveries pruned');
+    this.resume(now);
+  }
+
+  /** Stops listening and planning, aborts sends in flight; unsent deliveries stay pending in the store. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.timer) clearTimeout(this.timer);
+    this.immediate = null;
+    this.timer = null;
+    this.inbox = [];
+    await this.queue.stop();
+  }
+
+  private readonly onEvent = (event: AlertEvent): void => {
+    if (this.stopped || event.type === 'alert.updated') return;
+    if (this.inbox.length >= (this.options.maxInbox ?? 10_000)) {
+      this.inbox.shift();
+      this.droppedEvents++;
+      this.deps.metrics.notificationsDropped.inc({ queue: 'events' });
+    }
+    this.inbox.push(event);
+    this.immediate ??= setImmediate(() => this.planInbox());
+  };
+
+  private planInbox(): void {
+    this.immediate = null;
+    // One line per turn, not per event: a storm that overflows the inbox must not flood the log too.
+    if (this.droppedEvents > 0) this.deps.log.warn({ dropped: this.droppedEvents }, 'notification planner behind: oldest alert events dropped');
+    this.droppedEvents = 0;
+    const events = this.inbox;
+    this.inbox = [];
+    const channels = this.deps.channels.planned();
+    for (const event of events) {
+      const { state, outcomes } = planEvent(this.state, channels, event, this.deps.now());
+      this.state = state;
+      for (const o of outcomes) {
+        if (o.outcome === 'queued' || o.outcome === 'throttled') this.deps.log.debug({ alertId: event.alert.id, event: event.type, channelId: o.channelId, outcome: o.outcome }, 'notification planned');
+      }
+    }
+    this.flushDue();
+  }
+
+  private flushDue(): void {
+    if (this.stopped) return;
+    const now = this.deps.now();
+    const { state, batches } = planFlush(this.state, this.deps.channels.planned(), now);
+    this.state = state;
+    for (const batch of batches) this.deliver(batch, now);
+    this.schedule(now);
+  }
+
+  /** One timer, always for the earliest due group. */
+  private schedule(now: number): void {
+    const next = nextFlushAt(this.state);
+    if (next === this.timerAt && this.timer) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = next;
+    if (next === null) return;
+    this.timer = setTimeout(() => { this.timer = null; this.timerAt = null; this.flushDue(); }, Math.max(0, next - now));
+    this.timer.unref();
+  }
+
+  private deliver(batch: DeliveryBatch, now: number): void {
+    const delivery: QueuedDelivery = { id: newId('ntf'), channelId: batch.channelId, batch };
+    try {
+      this.deps.store.notifications.insertDelivery({ id: delivery.id, channelId: batch.channelId, event: batch.event, alertIds: batch.items.map((i) => i.alert.id), batch, at: now });
+    } catch (err) {
+      this.deps.log.error({ err, channelId: batch.channelId }, 'recording a notification failed; not sent');
+      return;
+    }
+    this.queue.enqueue(delivery);
+    this.deps.metrics.notificationQueueDepth.set(this.queue.depth);
+  }
+
+  private resume(now: number): void {
+    const maxAge = this.options.resumeMaxAgeMs ?? 86_400_000;
+    let resumed = 0;
+    for (const pending of this.deps.store.notifications.listPending(this.queueOptions.maxQueued)) {
+      const batch = DeliveryBatchSchema.safeParse(pending.batch);
+      if (!batch.success) { this.deps.store.notifications.markFailed(pending.id, 'unreadable after restart', now); continue; }
+      if (now - pending.createdAt > maxAge) { this.deps.store.notifications.markFailed(pending.id, 'expired: still pending when the collector restarted', now); continue; }
+      this.queue.enqueue({ id: pending.id, channelId: pending.channelId, batch: batch.data });
+      resumed++;
+    }
+    if (resumed > 0) this.deps.log.info({ deliveries: resumed }, 'resuming notification deliveries left pending');
+  }
+
+  private async attempt(delivery: QueuedDelivery, signal: AbortSignal): Promise<void> {
+    const channel = this.deps.channels.get(delivery.channelId);
+    if (!channel?.enabled) throw new DeliveryError('channel deleted or disabled', false);
+    const ctx = { deliveryId: delivery.id, channelName: channel.name, baseUrl: this.deps.baseUrl(), now: this.deps.now() };
+    await sendOnce(channel, delivery.batch, ctx, signal, this.queueOptions.timeoutMs);
+  }
+
+  private recorded(delivery: QueuedDelivery, outcome: { status: 'pending' | 'sent' | 'failed'; error: string | null }): void {
+    const kind = this.deps.channels.get(delivery.channelId)?.kind ?? 'unknown';
+    this.deps.metrics.notificationAttempts.inc({ kind, outcome: outcome.status === 'pending' ? 'retry' : outcome.status });
+    this.deps.metrics.notificationQueueDepth.set(this.queue.depth);
+    const fields = { deliveryId: delivery.id, channelId: delivery.channelId, kind, event: delivery.batch.event, alerts: delivery.batch.items.length, tenant: delivery.batch.tenantId };
+    if (outcome.status === 'sent') this.deps.log.info(fields, 'notification sent');
+    else this.deps.log.warn({ ...fields, error: outcome.error, final: outcome.status === 'failed' }, 'notification attempt failed');
+    try {
+      this.deps.store.notifications.recordAttempt(delivery.id, { ...outcome, at: this.deps.now() });
+    } catch (err) {
+      this.deps.log.error({ err, deliveryId: delivery.id }, 'recording a notification attempt failed');
+    }
+  }
+
+  private dropped(delivery: QueuedDelivery): void {
+    this.deps.metrics.notificationsDropped.inc({ queue: 'deliveries' });
+    this.deps.log.warn({ deliveryId: delivery.id, channelId: delivery.channelId, event: delivery.batch.event }, 'notification queue full: oldest delivery dropped');
+    try {
+      this.deps.store.notifications.markFailed(delivery.id, 'dropped: delivery queue full', this.deps.now());
+    } catch (err) {
+      this.deps.log.error({ err, deliveryId: delivery.id }, 'recording a dropped notification failed');
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import type { PlanItem, ChannelPlan, SkipReason } from './types.js';
+
+const RANK = { P1: 1, P2: 2, P3: 3, P4: 4 } as const;
+
+/**
+ * Whether a channel hears about one alert event, or why not. Alerts that are flapping, held by a
+ * maintenance window or suppressed because their agent is offline never notify: they would page
+ * people for noise, planned work, or a symptom of an outage already paged.
+ */
+export function skipReason(channel: ChannelPlan, item: PlanItem): SkipReason | null {
+  const { alert } = item;
+  const { filters } = channel;
+  if (!channel.enabled) return 'disabled';
+  if (!filters.events.includes(item.event)) return 'event';
+  if (filters.scope.tenant !== undefined && filters.scope.tenant !== alert.tenantId) return 'scope';
+  if (filters.scope.site !== undefined && filters.scope.site !== alert.siteId) return 'scope';
+  if (RANK[alert.priority] > RANK[filters.minPriority]) return 'priority';
+  if (!servesLevel(channel, item)) return 'level';
+  if (alert.flapping) return 'flapping';
+  if (alert.maintenanceWindowId !== null) return 'maintenance';
+  if (alert.suppressedBy !== null) return 'suppressed';
+  return null;
+}
+
+/**
+ * An escalation goes to the channels of the level reached. Everything else goes to the channels
+ * serving a level the alert has reached, so L3's manager, paged on the escalation, also hears the
+ * breach and the resolve, while a fresh L1 alert does not reach them.
+ */
+function servesLevel(channel: ChannelPlan, item: PlanItem): boolean {
+  if (item.event === 'escalated') return channel.filters.levels.includes(item.level ?? item.alert.escalationLevel);
+  return channel.filters.levels.some((level) => level <= item.alert.escalationLevel);
+}

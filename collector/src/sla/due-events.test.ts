@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { applyClockEvents, dueClockEvents, nextClockAt } from './due-events.js';
+import { DEFAULT_COMPILED_SLA_POLICY as policy, type CompiledSlaPolicy } from './policy.js';
+import type { ClockedAlert } from './types.js';
+
+const MIN = 60_000;
+const H = 60 * MIN;
+const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
+
+/** A P1 alert opened at T0 under the default policy: respond by 15 min, resolve by 4 h; L2 2 h, L3 3 h, L4 4 h. */
+const p1 = (over: Partial<ClockedAlert> = {}): ClockedAlert => ({
+  priority: 'P1', state: 'open', openedAt: T0, acknowledgedAt: null, resolvedAt: null, maintenanceWindowId: null,
+  respondBy: T0 + 15 * MIN, resolveBy: T0 + 4 * H, respondBreachedAt: null, resolveBreachedAt: null,
+  escalationLevel: 1, escalatedAt: null, slaStartedAt: null, ...over,
+});
+const acked = (at = T0 + MIN) => p1({ state: 'acknowledged', acknowledgedAt: at });
+
+describe('dueClockEvents', () => {
+  it('breaches the response clock at exactly respondBy when nobody acknowledged, and escalates to L2 with it', () => {
+    expect(dueClockEvents(p1(), policy, T0 + 15 * MIN - 1)).toEqual([]);
+    expect(dueClockEvents(p1(), policy, T0 + 15 * MIN)).toEqual([
+      { kind: 'breach', clock: 'respond', at: T0 + 15 * MIN },
+      { kind: 'escalate', level: 2, at: T0 + 15 * MIN, reason: 'respond breach' },
+    ]);
+  });
+
+  it('records the breach at its instant however late it is looked at', () => {
+    expect(dueClockEvents(p1(), policy, T0 + 90 * MIN)).toEqual([
+      { kind: 'breach', clock: 'respond', at: T0 + 15 * MIN },
+      { kind: 'escalate', level: 2, at: T0 + 15 * MIN, reason: 'respond breach' },
+    ]);
+  });
+
+  it('stops the response clock at an acknowledgement strictly before respondBy, not at one at or after it', () => {
+    expect(dueClockEvents(acked(T0 + 15 * MIN - 1), policy, T0 + H)).toEqual([]);
+    expect(dueClockEvents(acked(T0 + 15 * MIN), policy, T0 + H).filter((e) => e.kind === 'breach')).toEqual([{ kind: 'breach', clock: 'respond', at: T0 + 15 * MIN }]);
+    // Acknowledged late but before the clock looked: still a breach, at respondBy.
+    expect(dueClockEvents(acked(T0 + 20 * MIN), policy, T0 + 21 * MIN)[0]).toEqual({ kind: 'breach', clock: 'respond', at: T0 + 15 * MIN });
+  });
+
+  it('counts a resolution as the response, and breaches the resolution clock only when resolved at or after resolveBy', () => {
+    const resolvedEarly = p1({ state: 'resolved', resolvedAt: T0 + 10 * MIN });
+    expect(dueClockEvents(resolvedEarly, policy, T0 + 5 * H)).toEqual([]);
+    const resolvedLate = p1({ state: 'resolved', acknowledgedAt: T0 + MIN, resolvedAt: T0 + 4 * H + 300, escalationLevel: 3, escalatedAt: T0 + 3 * H });
+    // The breach it owes is recorded; a resolved alert no longer escalates (no L4).
+    expect(dueClockEvents(resolvedLate, policy, T0 + 4 * H + 1000)).toEqual([{ kind: 'breach', clock: 'resolve', at: T0 + 4 * H }]);
+  });
+
+  it('escalates an answered alert by elapsed time, at each step\'s instant', () => {
+    expect(dueClockEvents(acked(), policy, T0 + 2 * H - 1)).toEqual([]);
+    expect(dueClockEvents(acked(), policy, T0 + 2 * H)).toEqual([{ kind: 'escalate', level: 2, at: T0 + 2 * H, reason: 'elapsed' }]);
+    const atL2 = acked();
+    atL2.escalationLevel = 2;
+    atL2.escalatedAt = T0 + 2 * H;
+    expect(dueClockEvents(atL2, policy, T0 + 3 * H)).toEqual([{ kind: 'escalate', level: 3, at: T0 + 3 * H, reason: 'elapsed' }]);
+    // At 4 h the resolution breach (→ L3) and the L4 step coincide: one jump to L4.
+    expect(dueClockEvents({ ...atL2, escalationLevel: 3, escalatedAt: T0 + 3 * H }, policy, T0 + 4 * H)).toEqual([
+      { kind: 'breach', clock: 'resolve', at: T0 + 4 * H },
+      { kind: 'escalate', level: 4, at: T0 + 4 * H, reason: 'elapsed' },
+    ]);
+  });
+
+  it('catches up on everything missed, in time order, skipping steps a breach already passed', () => {
+    expect(dueClockEvents(p1(), policy, T0 + 5 * H)).toEqual([
+      { kind: 'breach', clock: 'respond', at: T0 + 15 * MIN },
+      { kind: 'escalate', level: 2, at: T0 + 15 * MIN, reason: 'respond breach' },
+      { kind: 'escalate', level: 3, at: T0 + 3 * H, reason: 'elapsed' },
+      { kind: 'breach', clock: 'resolve', at: T0 + 4 * H },
+      { kind: 'escalate', level: 4, at: T0 + 4 * H, reason: 'elapsed' },
+    ]);
+  });
+
+  it('raises the level at least to the configured one on a breach, jumping levels if need be', () => {
+    const strict: CompiledSlaPolicy = { ...policy, escalateOnBreach: { respond: 3, resolve: 4 } };
+    expect(dueClockEvents(p1(), strict, T0 + 15 * MIN)).toEqual([
+      { kind: 'breach', clock: 'respond', at: T0 + 15 * MIN },
+      { kind: 'escalate', level: 3, at: T0 + 15 * MIN, reason: 'respond breach' },
+    ]);
+    const lenient: CompiledSlaPolicy = { ...policy, escalateOnBreach: { respond: 1, resolve: 1 } };
+    expect(dueClockEvents(p1(), lenient, T0 + 15 * MIN)).toEqual([{ kind: 'breach', clock: 'respond', at: T0 + 15 * MIN }]);
+  });
+
+  it('never lowers the level nor repeats a recorded breach', () => {
+    const high = p1({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 4, escalatedAt: T0 + 20 * MIN });
+    expect(dueClockEvents(high, policy, T0 + 3 * H)).toEqual([]);
+  });
+
+  it('has nothing due while the alert is inside a maintenance window', () => {
+    expect(dueClockEvents(p1({ maintenanceWindowId: 'mw_1' }), policy, T0 + 10 * H)).toEqual([]);
+    expect(dueClockEvents(p1({ maintenanceWindowId: 'mw_1', state: 'resolved', resolvedAt: T0 + 9 * H }), policy, T0 + 10 * H)).toEqual([]);
+  });
+
+  it('counts escalation steps from the restart of the clocks after a maintenance window', () => {
+    const release = T0 + 5 * H;
+    const restarted = acked(T0 + 5 * H + MIN);
+    Object.assign(restarted, { slaStartedAt: release, respondBy: release + 15 * MIN, resolveBy: release + 4 * H });
+    expect(dueClockEvents(restarted, policy, release + 2 * H - 1)).toEqual([]);
+    expect(dueClockEvents(restarted, policy, release + 2 * H)).toEqual([{ kind: 'escalate', level: 2, at: release + 2 * H, reason: 'elapsed' }]);
+  });
+
+  it('reaches a step that a policy change moved into the past when the change was made', () => {
+    const changedAt = T0 + 90 * MIN;
+    const sooner: CompiledSlaPolicy = { ...policy, effectiveFrom: changedAt, priorities: { ...policy.priorities, P1: { ...policy.priorities.P1, stepMs: { 2: H, 3: 3 * H, 4: 4 * H } } } };
+    expect(dueClockEvents(acked(), sooner, changedAt)).toEqual([{ kind: 'escalate', level: 2, at: changedAt, reason: 'elapsed' }]);
+  });
+
+  it('never records an escalation before the level\'s previous change', () => {
+    const raisedLate = p1({ acknowledgedAt: T0 + MIN, escalationLevel: 2, escalatedAt: T0 + 3 * H + 30 * MIN });
+    expect(dueClockEvents(raisedLate, policy, T0 + 3 * H + 40 * MIN)).toEqual([{ kind: 'escalate', level: 3, at: T0 + 3 * H + 30 * MIN, reason: 'elapsed' }]);
+  });
+});
+
+describe('applyClockEvents and nextClockAt', () => {
+  it('looks next at the earliest instant anything can fall due', () => {
+    expect(nextClockAt(p1(), policy)).toBe(T0 + 15 * MIN);
+    // Answered: the response clock is done; the L2 step comes next.
+    expect(nextClockAt(acked(), policy)).toBe(T0 + 2 * H);
+    const afterBreach = applyClockEvents(p1(), dueClockEvents(p1(), policy, T0 + 15 * MIN));
+    expect(afterBreach).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2, escalatedAt: T0 + 15 * MIN });
+    expect(nextClockAt(afterBreach, policy)).toBe(T0 + 3 * H);
+  });
+
+  it('has nothing left once resolved, or at L4 with both clocks settled', () => {
+    expect(nextClockAt(p1({ state: 'resolved', resolvedAt: T0 + MIN }), policy)).toBeNull();
+    const done = applyClockEvents(p1(), dueClockEvents(p1(), policy, T0 + 5 * H));
+    expect(done).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, resolveBreachedAt: T0 + 4 * H, escalationLevel: 4, escalatedAt: T0 + 4 * H });
+    expect(nextClockAt(done, policy)).toBeNull();
+  });
+});

@@ -1,0 +1,207 @@
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RuleInput, Sample } from '@vigil/shared';
+import { AlertEvents, type AlertEvent } from '../alerts/alert-events.js';
+import { AlertService, type EvaluatedAgent } from '../alerts/alert-service.js';
+import type { AlertRecord, Store } from '../store/index.js';
+import { openTempStore, seedAgent } from '../testing/temp-store.js';
+import { SlaClock } from './sla-clock.js';
+import { SlaPolicies } from './sla-policies.js';
+
+const silent = pino({ level: 'silent' });
+const MIN = 60_000;
+const H = 60 * MIN;
+const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
+
+const acme: EvaluatedAgent = { agentId: 'agt_a', tenantId: 'acme', siteId: 'hq', tags: ['server'], os: 'linux', hostname: 'web-1' };
+const globex: EvaluatedAgent = { agentId: 'agt_g', tenantId: 'globex', siteId: 'hq', tags: ['server'], os: 'linux', hostname: 'db-1' };
+const cpuRule: RuleInput = {
+  name: 'CPU pegged', metric: 'cpu.usage_pct', labels: {}, op: '>', threshold: 90, clearThreshold: null, forSamples: 1,
+  priority: 'P1', scope: {}, runbookId: null, enabled: true,
+};
+const cpu = (value: number): Sample[] => [{ metric: 'cpu.usage_pct', value, labels: {} }];
+
+describe('SlaClock (alert service + SLA clock + SQLite file)', () => {
+  let temp: ReturnType<typeof openTempStore>;
+  let events: AlertEvents;
+  let feed: AlertEvent[];
+  let policies: SlaPolicies;
+  let clock: SlaClock;
+  let alerts: AlertService;
+  /** Hooks run after the clock's: a stand-in for the maintenance windows. */
+  let inMaintenance: string | null;
+
+  function wire(store: Store, now = () => T0): void {
+    policies = new SlaPolicies(store);
+    clock = new SlaClock({ store, events, policies, log: silent, now });
+    alerts = new AlertService(store, events, silent, {
+      beforeOpen: [clock.beforeOpen, (record) => { record.maintenanceWindowId = inMaintenance; }],
+    });
+  }
+
+  /** Opens a P1 alert for the agent at `at` and returns it as stored. */
+  function open(agent: EvaluatedAgent, at: number): AlertRecord {
+    alerts.evaluate([{ agent, samples: cpu(99) }], at);
+    const opened = feed.filter((e) => e.type === 'alert.opened').at(-1)!;
+    return temp.store.alerts.get(opened.alert.id)!;
+  }
+
+  const clockFeed = () => feed
+    .filter((e) => e.type === 'alert.breached' || e.type === 'alert.escalated')
+    .map((e) => (e.type === 'alert.breached' ? ['breached', e.clock, e.alert.id] : ['escalated', e.level, e.alert.id]));
+
+  beforeEach(() => {
+    temp = openTempStore();
+    seedAgent(temp.store, 'agt_a', { tenantId: 'acme' });
+    seedAgent(temp.store, 'agt_g', { tenantId: 'globex' });
+    events = new AlertEvents();
+    feed = [];
+    events.subscribe((e) => feed.push(e));
+    inMaintenance = null;
+    wire(temp.store);
+    alerts.createRule(cpuRule, T0 - H);
+  });
+  afterEach(() => {
+    clock.stop();
+    temp.cleanup();
+  });
+
+  it('stamps respondBy and resolveBy from the priority and the tenant\'s policy at the opening instant', () => {
+    policies.save('acme', { priorities: { P1: { respond: '10m', resolve: '1h' } } }, T0 - H);
+    expect(open(acme, T0)).toMatchObject({ openedAt: T0, respondBy: T0 + 10 * MIN, resolveBy: T0 + H, escalationLevel: 1 });
+    // Another tenant keeps the defaults.
+    expect(open(globex, T0 + 5)).toMatchObject({ respondBy: T0 + 5 + 15 * MIN, resolveBy: T0 + 5 + 4 * H });
+  });
+
+  it('records a respond breach at exactly respondBy when nobody acknowledged, once, and publishes it after commit', () => {
+    const alert = open(acme, T0);
+    clock.tick(T0 + 15 * MIN - 1);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: null, escalationLevel: 1 });
+    events.subscribe((e) => {
+      // Listeners see what is committed.
+      if (e.type === 'alert.breached') expect(temp.store.alerts.get(e.alert.id)!.respondBreachedAt).toBe(T0 + 15 * MIN);
+    });
+    clock.tick(T0 + 15 * MIN + 400);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2, escalatedAt: T0 + 15 * MIN, resolveBreachedAt: null });
+    expect(clockFeed()).toEqual([['breached', 'respond', alert.id], ['escalated', 2, alert.id]]);
+    const published = feed.find((e) => e.type === 'alert.breached')!;
+    expect(published.alert).toMatchObject({ id: alert.id, respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2 });
+    clock.tick(T0 + 16 * MIN);
+    expect(clockFeed()).toHaveLength(2);
+  });
+
+  it('records no respond breach when the alert was acknowledged first', () => {
+    const alert = open(acme, T0);
+    clock.tick(T0 + MIN);
+    alerts.acknowledge(alert.id, 'alice', null, T0 + 14 * MIN);
+    clock.tick(T0 + 15 * MIN);
+    clock.tick(T0 + 90 * MIN);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: null, escalationLevel: 1, escalatedAt: null });
+    expect(clockFeed()).toEqual([]);
+  });
+
+  it('escalates an acknowledged alert at each step\'s instant, then breaches its resolution', () => {
+    const alert = open(acme, T0);
+    alerts.acknowledge(alert.id, 'alice', null, T0 + MIN);
+    const levelAt = (now: number) => { clock.tick(now); const a = temp.store.alerts.get(alert.id)!; return [a.escalationLevel, a.escalatedAt]; };
+    expect(levelAt(T0 + 2 * H - 1)).toEqual([1, null]);
+    expect(levelAt(T0 + 2 * H)).toEqual([2, T0 + 2 * H]);
+    expect(levelAt(T0 + 3 * H - 1)).toEqual([2, T0 + 2 * H]);
+    expect(levelAt(T0 + 3 * H + 999)).toEqual([3, T0 + 3 * H]);
+    expect(levelAt(T0 + 4 * H)).toEqual([4, T0 + 4 * H]);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: null, resolveBreachedAt: T0 + 4 * H });
+    expect(clockFeed()).toEqual([['escalated', 2, alert.id], ['escalated', 3, alert.id], ['breached', 'resolve', alert.id], ['escalated', 4, alert.id]]);
+    // Nothing is left to do: the clock no longer looks at it.
+    expect(temp.store.sla.clocks.due(T0 + 100 * H, 10)).toEqual([]);
+  });
+
+  it('catches up after downtime at start, recording what fell due at the instants it did', () => {
+    const alert = open(acme, T0);
+    clock.tick(T0 + MIN);
+    const store = temp.reopen();
+    wire(store, () => T0 + 5 * H);
+    clock.start();
+    expect(store.alerts.get(alert.id)).toMatchObject({
+      respondBreachedAt: T0 + 15 * MIN, resolveBreachedAt: T0 + 4 * H, escalationLevel: 4, escalatedAt: T0 + 4 * H,
+    });
+    expect(clockFeed()).toEqual([
+      ['breached', 'respond', alert.id], ['escalated', 2, alert.id], ['escalated', 3, alert.id], ['breached', 'resolve', alert.id], ['escalated', 4, alert.id],
+    ]);
+  });
+
+  it('records a breach missed between two ticks by a late resolution, at its instant, without escalating', () => {
+    const alert = open(acme, T0);
+    alerts.acknowledge(alert.id, 'alice', null, T0 + MIN);
+    clock.tick(T0 + 3 * H);
+    alerts.resolveByHand(alert.id, 'alice', null, T0 + 4 * H + 300);
+    clock.tick(T0 + 4 * H + 1000);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ resolveBreachedAt: T0 + 4 * H, escalationLevel: 3 });
+    expect(clockFeed().at(-1)).toEqual(['breached', 'resolve', alert.id]);
+  });
+
+  it('pauses the clocks inside a maintenance window and restarts them at the release', () => {
+    inMaintenance = 'mw_1';
+    const alert = open(acme, T0);
+    clock.tick(T0 + 5 * H);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: null, resolveBreachedAt: null, escalationLevel: 1 });
+    expect(clockFeed()).toEqual([]);
+
+    // The window ends at T0 + 6 h and the alert is still broken: released.
+    const release = T0 + 6 * H;
+    temp.store.db.prepare('UPDATE alerts SET maintenance_window_id = NULL WHERE id = ?').run(alert.id);
+    expect(clock.restart(alert.id, release)).toMatchObject({ respondBy: release + 15 * MIN, resolveBy: release + 4 * H });
+    clock.tick(release + 15 * MIN - 1);
+    expect(clockFeed()).toEqual([]);
+    clock.tick(release + 15 * MIN);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: release + 15 * MIN, escalationLevel: 2, escalatedAt: release + 15 * MIN });
+    // Escalation steps count from the release too.
+    clock.tick(release + 3 * H - 1);
+    expect(temp.store.alerts.get(alert.id)!.escalationLevel).toBe(2);
+    clock.tick(release + 3 * H);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ escalationLevel: 3, escalatedAt: release + 3 * H });
+  });
+
+  it('applies a policy change to open alerts\' escalation from the moment it is made, keeping their deadlines', () => {
+    const alert = open(acme, T0);
+    alerts.acknowledge(alert.id, 'alice', null, T0 + MIN);
+    clock.tick(T0 + MIN);
+    const changedAt = T0 + 90 * MIN;
+    policies.save('acme', { priorities: { P1: { escalateAfter: { L2: '1h' } } } }, changedAt);
+    clock.tick(changedAt + 200);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ escalationLevel: 2, escalatedAt: changedAt, respondBy: T0 + 15 * MIN, resolveBy: T0 + 4 * H });
+  });
+
+  it('stamps an alert opened without SLA clocks from its opening when it first looks at it', () => {
+    const bare = new AlertService(temp.store, events, silent);
+    bare.evaluate([{ agent: globex, samples: cpu(99) }], T0);
+    const id = feed.find((e) => e.type === 'alert.opened')!.alert.id;
+    expect(temp.store.alerts.get(id)!.respondBy).toBeNull();
+    clock.tick(T0 + MIN);
+    expect(temp.store.alerts.get(id)).toMatchObject({ respondBy: T0 + 15 * MIN, resolveBy: T0 + 4 * H });
+  });
+
+  it('looks again at once when a lapsed acknowledgement or a re-open changes what its clocks depend on', () => {
+    const lapsed = open(acme, T0);
+    alerts.acknowledge(lapsed.id, 'alice', null, T0 + MIN);
+    clock.tick(T0 + 2 * MIN);
+    const resolved = open(globex, T0);
+    alerts.resolveByHand(resolved.id, 'bob', null, T0 + 5 * MIN);
+    clock.tick(T0 + 6 * MIN);
+    // Nothing left before the L2 step of the one, nothing at all for the other.
+    expect(temp.store.sla.clocks.due(T0 + 2 * H - 1, 10)).toEqual([]);
+
+    // As the alert lifecycle writes them: the acknowledgement lapses, the other alert re-opens.
+    temp.store.db.prepare("UPDATE alerts SET state = 'open', acknowledged_at = NULL, acknowledged_by = NULL WHERE id = ?").run(lapsed.id);
+    temp.store.db.prepare("UPDATE alerts SET state = 'open', resolved_at = NULL, resolved_by = NULL WHERE id = ?").run(resolved.id);
+    clock.tick(T0 + 15 * MIN);
+    expect(temp.store.alerts.get(lapsed.id)).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2 });
+    expect(temp.store.alerts.get(resolved.id)).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2 });
+  });
+
+  it('looks at nothing after stop()', () => {
+    const alert = open(acme, T0);
+    clock.stop();
+    expect(clock.tick(T0 + 5 * H)).toBe(0);
+    expect(temp.store.alerts.get(alert.id)!.respondBreachedAt).toBeNull();
+  });
+});

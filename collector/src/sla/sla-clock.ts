@@ -1,0 +1,141 @@
+import type { Logger } from 'pino';
+import type { AlertEvents } from '../alerts/alert-events.js';
+import { toPublicAlert } from '../alerts/to-public.js';
+import type { DueClock } from '../store/alert-clocks.js';
+import type { AlertRecord, Store } from '../store/index.js';
+import { slaDeadlines, restartedDeadlines } from './deadlines.js';
+import { applyClockEvents, dueClockEvents, nextClockAt } from './due-events.js';
+import type { SlaPolicies } from './sla-policies.js';
+import type { ClockEvent } from './types.js';
+
+export interface SlaClockDeps {
+  store: Store;
+  events: AlertEvents;
+  policies: SlaPolicies;
+  log: Logger;
+  now: () => number;
+}
+
+export interface SlaClockOptions {
+  /** How often the clock looks for due breaches and escalations (default 1 s). */
+  tickMs?: number;
+  /** At most this many alerts per tick, so that catching up never holds the event loop long. */
+  batch?: number;
+}
+
+/**
+ * The I/O edge around the SLA functions: stamps deadlines on new alerts (a beforeOpen hook of the
+ * alert service), and on one timer records the breaches and escalations that fell due, each at
+ * its exact instant, in one transaction per tick, publishing them once committed. Instants come
+ * from the deadlines, not from the tick, so a collector that was down records on its first tick
+ * what happened while it was down, when it happened.
+ */
+export class SlaClock {
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly tickMs: number;
+  private readonly batch: number;
+
+  constructor(private readonly deps: SlaClockDeps, options: SlaClockOptions = {}) {
+    this.tickMs = options.tickMs ?? 1000;
+    this.batch = options.batch ?? 2000;
+  }
+
+  /** Catches up at once, then looks again every tick until stop(). */
+  start(): void {
+    if (this.stopped || this.timer) return;
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.tickMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** For AlertService's beforeOpen hooks: deadlines from the alert's priority and its tenant's policy. */
+  readonly beforeOpen = (record: AlertRecord, now: number): void => {
+    const deadlines = slaDeadlines(record.priority, now, this.deps.policies.compiled(record.tenantId));
+    record.respondBy = deadlines.respondBy;
+    record.resolveBy = deadlines.resolveBy;
+  };
+
+  /** One pass (the timer calls this too); returns how many alerts it looked at. */
+  tick(now = this.deps.now()): number {
+    if (this.stopped) return 0;
+    try {
+      return this.deps.store.transaction(() => {
+        const due = this.deps.store.sla.clocks.due(now, this.batch);
+        for (const clock of due) this.look(clock, now);
+        return due.length;
+      });
+    } catch (err) {
+      this.deps.log.error({ err }, 'SLA clock tick failed; retried at the next tick');
+      return 0;
+    }
+  }
+
+  /**
+   * The alert was released from a maintenance window: its clocks start over at `now` (see
+   * restartedDeadlines); its level stays. Joins the caller's transaction; call it before reading
+   * the alert to publish, so that the alert carries its new deadlines. Returns the updated alert,
+   * or undefined when there is none.
+   */
+  restart(alertId: string, now: number): AlertRecord | undefined {
+    return this.deps.store.transaction(() => {
+      const record = this.deps.store.alerts.get(alertId);
+      const clock = this.deps.store.sla.clocks.clockOf(alertId);
+      if (!record || !clock || record.state === 'resolved') return record;
+      const policy = this.deps.policies.compiled(record.tenantId);
+      const deadlines = restartedDeadlines({ ...record, slaStartedAt: clock.slaStartedAt }, policy, now);
+      // Looked at on the next tick once out of the window, which schedules what comes next.
+      this.deps.store.sla.clocks.setDeadlines(alertId, deadlines, now);
+      this.deps.store.afterCommit(() => this.deps.log.info({ alertId, tenant: record.tenantId, ...deadlines }, 'SLA clocks restarted'));
+      return this.deps.store.alerts.get(alertId);
+    });
+  }
+
+  private look(clock: DueClock, now: number): void {
+    const { store } = this.deps;
+    const record = store.alerts.get(clock.id);
+    if (!record) return;
+    const policy = this.deps.policies.compiled(record.tenantId);
+    let alert = { ...record, slaStartedAt: clock.slaStartedAt };
+    // An alert opened before this collector kept SLA clocks: they count from its opening.
+    const unstamped = alert.respondBy === null && alert.resolveBy === null && alert.state !== 'resolved';
+    if (unstamped) alert = { ...alert, ...slaDeadlines(alert.priority, alert.slaStartedAt ?? alert.openedAt, policy) };
+
+    const events = dueClockEvents(alert, policy, now);
+    for (const event of events) {
+      if (event.kind === 'breach') store.sla.clocks.recordBreach(record.id, event.clock, event.at);
+      else store.sla.clocks.raiseLevel(record.id, event.level, event.at);
+    }
+    const nextAt = nextClockAt(applyClockEvents(alert, events), policy);
+    if (unstamped && alert.respondBy !== null && alert.resolveBy !== null) {
+      store.sla.clocks.setDeadlines(record.id, { respondBy: alert.respondBy, resolveBy: alert.resolveBy, slaStartedAt: alert.slaStartedAt }, nextAt);
+    } else {
+      store.sla.clocks.schedule(record.id, nextAt);
+    }
+    if (events.length > 0) this.publish(record.id, events);
+  }
+
+  /** After commit, in time order, each with the alert as recorded. */
+  private publish(alertId: string, events: readonly ClockEvent[]): void {
+    const stored = this.deps.store.alerts.get(alertId);
+    if (!stored) return;
+    const alert = toPublicAlert(stored);
+    this.deps.store.afterCommit(() => {
+      for (const event of events) {
+        if (event.kind === 'breach') {
+          this.deps.log.info({ alertId, tenant: alert.tenantId, clock: event.clock, at: event.at }, 'alert SLA breached');
+          this.deps.events.publish({ type: 'alert.breached', alert, clock: event.clock });
+        } else {
+          this.deps.log.info({ alertId, tenant: alert.tenantId, level: event.level, at: event.at, reason: event.reason }, 'alert escalated');
+          this.deps.events.publish({ type: 'alert.escalated', alert, level: event.level });
+        }
+      }
+    });
+  }
+}

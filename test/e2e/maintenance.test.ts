@@ -1,0 +1,135 @@
+/**
+ * Maintenance windows with real processes on loopback: a real collector and a real agent
+ * reporting this machine's telemetry. An alert that opens while its agent is inside a window is
+ * recorded (on the feed, carrying the window's id) but its runbook does not run; when the window
+ * ends, the still-broken alert is released on the feed and the runbook's script runs on the agent.
+ * A window whose scope does not cover the agent holds nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert, Job } from '@vigil/shared';
+import { enrollAgent, runAgent } from '../helpers/agent.js';
+import { openFeed, type FeedClient } from '../helpers/alert-feed.js';
+import type { Child } from '../helpers/child.js';
+import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+describe('maintenance windows hold alerts back until they end', () => {
+  const tmp = makeTempDir('maintenance');
+  let collector: TestCollector;
+  let agent: Child;
+  let agentId: string;
+  let feed: FeedClient;
+
+  beforeAll(async () => {
+    collector = await startTestCollector(`${tmp.path}/data`);
+    const token = await collector.enrollToken('acme', 'hq', ['--tags', 'server,linux', '--max-uses', '1']);
+    agentId = await enrollAgent(collector.url, token, `${tmp.path}/agent`);
+    agent = runAgent(`${tmp.path}/agent`, '1s');
+    feed = await openFeed(collector.wsUrl, collector.adminToken);
+    await waitFor('the agent online with a stored frame', async () => {
+      const { body } = await collector.api('GET', `/api/v1/agents/${agentId}`);
+      return body.online && body.lastSeq > 0;
+    });
+  });
+
+  afterAll(async () => {
+    feed?.close();
+    await agent?.stop();
+    await collector?.stop();
+    tmp.remove();
+  });
+
+  it('creates, lists, changes and deletes windows, refusing bad ones with a 400 that names the field', async () => {
+    const bad = async (body: unknown, field: RegExp) => {
+      const res = await collector.api('POST', '/api/v1/maintenance-windows', body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_body');
+      expect(res.body.error.message).toMatch(field);
+    };
+    await bad({ name: 'x', cron: '0 25 * * *', durationMinutes: 60, timezone: 'UTC' }, /^invalid body: cron: /);
+    await bad({ name: 'x', cron: '0 2 * * SUN', durationMinutes: 60, timezone: 'Europe/Atlantis' }, /^invalid body: timezone: unknown time zone/);
+    await bad({ name: 'x', startsAt: '2026-03-29T04:00:00Z', endsAt: '2026-03-29T02:00:00Z' }, /^invalid body: endsAt: must be after startsAt/);
+    await bad({ name: 'x', startsAt: 0, endsAt: 1, scope: { agentIds: ['agt_nobody'] } }, /^invalid body: scope\.agentIds: unknown agent agt_nobody/);
+
+    const created = await collector.api('POST', '/api/v1/maintenance-windows', {
+      name: 'Sunday patching', cron: '0 2 * * SUN', durationMinutes: 120, timezone: 'Europe/Berlin', scope: { tenant: 'acme', tags: ['server'] },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ kind: 'recurring', cron: '0 2 * * SUN', durationMinutes: 120, timezone: 'Europe/Berlin' });
+    // Its next occurrence, read in Berlin time: a Sunday, lasting two hours.
+    const { startsAt, endsAt } = created.body.occurrence;
+    expect(endsAt - startsAt).toBe(120 * 60_000);
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(startsAt)).toBe('Sun 02:00');
+
+    const id = created.body.id as string;
+    expect((await collector.api('GET', '/api/v1/maintenance-windows')).body.windows.map((w: { id: string }) => w.id)).toContain(id);
+    const patched = await collector.api('PATCH', `/api/v1/maintenance-windows/${id}`, { durationMinutes: 30 });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ id, durationMinutes: 30, cron: '0 2 * * SUN' });
+    expect((await collector.api('GET', `/api/v1/maintenance-windows/${id}`)).body.durationMinutes).toBe(30);
+    expect((await collector.api('DELETE', `/api/v1/maintenance-windows/${id}`)).status).toBe(204);
+    expect((await collector.api('GET', `/api/v1/maintenance-windows/${id}`)).status).toBe(404);
+  });
+
+  it('holds nothing for a window whose scope does not cover the agent', async () => {
+    const now = Date.now();
+    const elsewhere = await collector.api('POST', '/api/v1/maintenance-windows', {
+      name: 'Database hosts only', scope: { tenant: 'acme', tags: ['db'] }, startsAt: now - 60_000, endsAt: now + 10 * 60_000,
+    });
+    expect(elsewhere.status).toBe(201);
+    const rule = await collector.api('POST', '/api/v1/rules', { name: 'Load seen', metric: 'cpu.load1', op: '>=', threshold: 0, priority: 'P4' });
+    const opened = await feed.next('alert.opened for cpu.load1', (m) => m.type === 'alert.opened' && m.alert.ruleId === rule.body.id);
+    expect((opened as { alert: Alert }).alert).toMatchObject({ agentId, maintenanceWindowId: null });
+
+    expect((await collector.api('DELETE', `/api/v1/rules/${rule.body.id}`)).status).toBe(204);
+    expect((await collector.api('DELETE', `/api/v1/maintenance-windows/${elsewhere.body.id}`)).status).toBe(204);
+    expect(feed.messages.some((m) => m.type === 'alert.released')).toBe(false);
+  });
+
+  it('records an alert inside the window without running its runbook, then releases it and runs the runbook when the window ends', async () => {
+    const script = await collector.api('POST', '/api/v1/scripts', {
+      name: 'After maintenance', shell: 'bash', body: 'echo "remediated $1"\n', timeoutSec: 30, os: ['linux'],
+    });
+    const runbook = await collector.api('POST', '/api/v1/runbooks', { name: 'After maintenance', scriptId: script.body.id, args: ['mem'] });
+    expect(runbook.status).toBe(201);
+
+    // A window covering the agent's tenant from a minute ago until a few seconds from now.
+    const now = Date.now();
+    const window = await collector.api('POST', '/api/v1/maintenance-windows', {
+      name: 'Quick reboot', scope: { tenant: 'acme' }, startsAt: now - 60_000, endsAt: new Date(now + 8_000).toISOString(),
+    });
+    expect(window.status).toBe(201);
+    const endsAt = window.body.endsAt as number;
+    expect(window.body.occurrence).toEqual({ startsAt: now - 60_000, endsAt });
+
+    // Real memory usage is always above zero: the rule breaches at once.
+    const rule = await collector.api('POST', '/api/v1/rules', {
+      name: 'Memory in use', metric: 'mem.used_pct', op: '>', threshold: 0, priority: 'P2', scope: { tenant: 'acme' }, runbookId: runbook.body.id,
+    });
+    expect(rule.status).toBe(201);
+
+    const opened = await feed.next('alert.opened inside the window', (m) => m.type === 'alert.opened' && m.alert.ruleId === rule.body.id);
+    const alert = (opened as { alert: Alert }).alert;
+    expect(alert.openedAt).toBeLessThan(endsAt);
+    expect(alert).toMatchObject({ agentId, state: 'open', maintenanceWindowId: window.body.id });
+    expect((await collector.api('GET', `/api/v1/alerts/${alert.id}`)).body.maintenanceWindowId).toBe(window.body.id);
+
+    const released = await feed.next('alert.released at the window end', (m) => m.type === 'alert.released' && m.alert.id === alert.id);
+    expect(released).toMatchObject({ type: 'alert.released', from: 'maintenance', alert: { id: alert.id, state: 'open', maintenanceWindowId: null } });
+    expect((released as { alert: Alert }).alert.updatedAt).toBeGreaterThanOrEqual(endsAt);
+    expect(feed.messages.filter((m) => m.type === 'alert.released')).toHaveLength(1);
+
+    // The runbook ran once, and only after the release: no job was made while the window held the alert.
+    const job = await waitFor('the runbook job to finish', async () => {
+      const { body } = await collector.api('GET', `/api/v1/jobs?alertId=${alert.id}`);
+      const found = (body.jobs as Job[])[0];
+      return found && found.runs[0]?.state === 'succeeded' ? body.jobs as Job[] : undefined;
+    });
+    expect(job).toHaveLength(1);
+    expect(job[0]!.createdBy).toBe(`runbook:${runbook.body.id}`);
+    expect(job[0]!.createdAt).toBeGreaterThanOrEqual(endsAt);
+    expect(job[0]!.runs[0]).toMatchObject({ agentId, exitCode: 0, stdout: 'remediated mem\n' });
+    expect((await collector.api('GET', `/api/v1/alerts/${alert.id}`)).body.maintenanceWindowId).toBeNull();
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * Notifications with real processes and real receivers on loopback: a real collector and a real
+ * agent; rules that the agent's real telemetry breaches; a generic webhook whose HMAC signature
+ * the receiver checks, for the open and for the resolve; a receiver that fails first and is
+ * retried, with the attempts on the delivery record; and a mail at a real SMTP server.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NotificationDelivery } from '@vigil/shared';
+import { enrollAgent, runAgent } from '../helpers/agent.js';
+import type { Child } from '../helpers/child.js';
+import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+interface Received { path: string; headers: Record<string, string | string[] | undefined>; raw: string; body: any }
+
+/** A webhook receiver: records every POST; paths listed in `failFirst` answer 500 to their first request. */
+async function startReceiver(failFirst: string[]): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const failed = new Set<string>();
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (raw += chunk));
+    req.on('end', () => {
+      const path = req.url ?? '';
+      received.push({ path, headers: req.headers, raw, body: JSON.parse(raw) });
+      if (failFirst.includes(path) && !failed.has(path)) {
+        failed.add(path);
+        res.writeHead(500).end('try again');
+      } else {
+        res.writeHead(204).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+interface Mail { from: string; to: string[]; user: string | null; text: string }
+interface SmtpServerLike { listen(port: number, host: string, cb: () => void): void; close(cb: () => void): void; server: { address(): AddressInfo } }
+
+/** A real SMTP server (smtp-server, a dependency of the collector's tests), plain and with optional login. */
+async function startSmtp(): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
+  const requireFromCollector = createRequire(join(REPO_ROOT, 'collector', 'package.json'));
+  const { SMTPServer } = requireFromCollector('smtp-server') as { SMTPServer: new (options: Record<string, unknown>) => SmtpServerLike };
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    authOptional: true, allowInsecureAuth: true, disabledCommands: ['STARTTLS'], logger: false,
+    onAuth(auth: { username: string; password: string }, _session: unknown, cb: (err: Error | null, res?: { user: string }) => void) {
+      if (auth.password === 'relay-password') cb(null, { user: auth.username });
+      else cb(new Error('invalid credentials'));
+    },
+    onData(stream: NodeJS.ReadableStream, session: { user?: string; envelope: { mailFrom: { address: string }; rcptTo: Array<{ address: string }> } }, cb: () => void) {
+      let text = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => (text += chunk));
+      stream.on('end', () => {
+        mails.push({ from: session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address), user: session.user ?? null, text });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: server.server.address().port, mails, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** What a receiver does with a signed webhook: recompute the HMAC over the raw body, compare in constant time, refuse old timestamps. */
+function verify(secret: string, r: Received): boolean {
+  const timestamp = String(r.headers['x-vigil-timestamp']);
+  const signature = String(r.headers['x-vigil-signature']);
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
+  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${r.raw}`).digest('hex')}`);
+  return expected.length === Buffer.byteLength(signature) && timingSafeEqual(expected, Buffer.from(signature));
+}
+
+describe('notifications from a real endpoint to real receivers', () => {
+  const tmp = makeTempDir('e2e-notify');
+  let collector: TestCollector;
+  let agent: Child;
+  let agentId: string;
+  let hooks: Awaited<ReturnType<typeof startReceiver>>;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+
+  beforeAll(async () => {
+    hooks = await startReceiver(['/flaky']);
+    smtp = await startSmtp();
+    collector = await startTestCollector(`${tmp.path}/data`);
+    const token = await collector.enrollToken('acme', 'hq', ['--tags', 'server', '--max-uses', '1']);
+    agentId = await enrollAgent(collector.url, token, `${tmp.path}/agent`);
+    agent = runAgent(`${tmp.path}/agent`, '1s');
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await collector?.stop();
+    await hooks?.close();
+    await smtp?.close();
+    tmp.remove();
+  });
+
+  it('rejects a channel whose target does not fit its kind, naming the field', async () => {
+    const bad = await collector.api('POST', '/api/v1/notification-channels', { name: 'x', kind: 'email', target: { url: 'http://127.0.0.1:1/' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_body');
+    expect(bad.body.error.message).toMatch(/target\.(host|from|to|url)/);
+    const badWait = await collector.api('POST', '/api/v1/notification-channels', { name: 'x', kind: 'slack', target: { url: 'http://127.0.0.1:1/' }, groupWait: 'soon' });
+    expect(badWait.status).toBe(400);
+    expect(badWait.body.error.message).toContain('groupWait');
+  });
+
+  it('sends a signed webhook when real telemetry opens an alert, and another when it resolves', async () => {
+    const created = await collector.api('POST', '/api/v1/notification-channels', {
+      name: 'NOC webhook', kind: 'webhook', target: { url: `${hooks.url}/noc` }, groupWait: '200ms', groupInterval: '500ms',
+      filters: { scope: { tenant: 'acme' } },
+    });
+    expect(created.status).toBe(201);
+    const secret = created.body.secret as string;
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    // The key is shown once: never again, neither alone nor in the list.
+    const shown = await collector.api('GET', `/api/v1/notification-channels/${created.body.id}`);
+    expect(shown.body).toMatchObject({ kind: 'webhook', hasSecret: true, groupWait: '200ms', filters: { levels: [1], minPriority: 'P4' } });
+    expect(JSON.stringify(shown.body)).not.toContain(secret);
+    expect(JSON.stringify((await collector.api('GET', '/api/v1/notification-channels')).body)).not.toContain(secret);
+
+    // Real memory usage of a running machine is always above zero: the rule must breach.
+    const rule = await collector.api('POST', '/api/v1/rules', { name: 'Memory in use', metric: 'mem.used_pct', op: '>', threshold: 0, priority: 'P2', scope: { tenant: 'acme' } });
+    expect(rule.status).toBe(201);
+
+    const opened = await waitFor('the opened webhook', () => hooks.received.find((r) => r.path === '/noc' && r.body.event === 'opened' && r.body.alerts[0].ruleId === rule.body.id));
+    expect(verify(secret, opened)).toBe(true);
+    expect(verify('not-the-secret-at-all', opened)).toBe(false);
+    expect(opened.body).toMatchObject({ version: 1, collectorUrl: collector.url, group: { tenantId: 'acme', ruleId: rule.body.id } });
+    expect(opened.body.alerts).toHaveLength(1);
+    const alert = opened.body.alerts[0];
+    expect(alert).toMatchObject({ agentId, priority: 'P2', ruleName: 'Memory in use', metric: 'mem.used_pct', state: 'open', url: `${collector.url}/api/v1/alerts/${alert.id}` });
+    expect(alert.value).toBeGreaterThan(0);
+
+    // Nothing on this machine uses more than 100% memory: the next frame clears the alert.
+    expect((await collector.api('PATCH', `/api/v1/rules/${rule.body.id}`, { threshold: 101 })).status).toBe(200);
+    const resolved = await waitFor('the resolved webhook', () => hooks.received.find((r) => r.path === '/noc' && r.body.event === 'resolved' && r.body.alerts[0].id === alert.id));
+    expect(verify(secret, resolved)).toBe(true);
+    expect(resolved.body.alerts[0]).toMatchObject({ state: 'resolved', resolvedBy: 'auto' });
+
+    // One open notification for the alert however many frames breached.
+    expect(hooks.received.filter((r) => r.path === '/noc' && r.body.event === 'opened' && r.body.alerts.some((a: { id: string }) => a.id === alert.id))).toHaveLength(1);
+    const sent = await collector.api('GET', `/api/v1/notification-deliveries?channel=${created.body.id}&status=sent`);
+    expect(sent.status).toBe(200);
+    expect((sent.body.deliveries as NotificationDelivery[]).filter((d) => d.alertIds.includes(alert.id)).map((d) => [d.event, d.attempts]).sort())
+      .toEqual([['opened', 1], ['resolved', 1]]);
+  });
+
+  it('retries a receiver that answers 500 first, and records both attempts', async () => {
+    const created = await collector.api('POST', '/api/v1/notification-channels', {
+      name: 'Flaky', kind: 'webhook', target: { url: `${hooks.url}/flaky` }, secret: 'a-shared-secret-of-some-length', groupWait: '100ms',
+      filters: { minPriority: 'P1', events: ['opened'] },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toBe('a-shared-secret-of-some-length');
+    const rule = await collector.api('POST', '/api/v1/rules', { name: 'Load seen', metric: 'cpu.load1', op: '>=', threshold: 0, priority: 'P1' });
+    expect(rule.status).toBe(201);
+
+    const delivery = await waitFor('the flaky delivery sent', async () => {
+      const { body } = await collector.api('GET', `/api/v1/notification-deliveries?channel=${created.body.id}`);
+      return (body.deliveries as NotificationDelivery[]).find((d) => d.status === 'sent');
+    });
+    expect(delivery).toMatchObject({ event: 'opened', attempts: 2, lastError: 'HTTP 500', channelId: created.body.id });
+    const requests = hooks.received.filter((r) => r.path === '/flaky');
+    expect(requests).toHaveLength(2);
+    // The same delivery both times, so a receiver can deduplicate; each attempt freshly signed.
+    expect(requests.map((r) => r.body.id)).toEqual([delivery.id, delivery.id]);
+    expect(requests.every((r) => verify('a-shared-secret-of-some-length', r))).toBe(true);
+    expect(requests[0]!.body.alerts[0]).toMatchObject({ ruleId: rule.body.id, priority: 'P1' });
+  });
+
+  it('mails the alert through an SMTP relay, logging in with a password the API never shows', async () => {
+    const created = await collector.api('POST', '/api/v1/notification-channels', {
+      name: 'Manager mail', kind: 'email', groupWait: '100ms',
+      target: { host: '127.0.0.1', port: smtp.port, secure: false, auth: { user: 'vigil', password: 'relay-password' }, from: 'vigil@example.com', to: ['noc@example.com', 'lead@example.com'] },
+      filters: { minPriority: 'P3' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.target.auth).toEqual({ user: 'vigil' });
+    expect(JSON.stringify((await collector.api('GET', `/api/v1/notification-channels/${created.body.id}`)).body)).not.toContain('relay-password');
+
+    const rule = await collector.api('POST', '/api/v1/rules', { name: 'Root disk used', metric: 'disk.used_pct', labels: { mount: '/' }, op: '>=', threshold: 0, priority: 'P3' });
+    expect(rule.status).toBe(201);
+    const mail = await waitFor('the mail', () => smtp.mails.find((m) => m.text.includes('Root disk used')));
+    expect(mail).toMatchObject({ from: 'vigil@example.com', to: ['noc@example.com', 'lead@example.com'], user: 'vigil' });
+    expect(mail.text).toMatch(/^Subject: \[Vigil\] \[P3\] Opened: Root disk used on /m);
+    expect(mail.text).toContain('Priority: P3');
+    expect(mail.text).toContain(`Link: ${collector.url}/api/v1/alerts/alr_`);
+    await waitFor('the mail delivery recorded as sent', async () => {
+      const { body } = await collector.api('GET', `/api/v1/notification-deliveries?channel=${created.body.id}&status=sent`);
+      return body.deliveries.length > 0;
+    });
+    // The P3 alert is below the flaky channel's P1 minimum: it never heard of it.
+    expect(hooks.received.filter((r) => r.path === '/flaky' && r.body.alerts.some((a: { ruleId: string }) => a.ruleId === rule.body.id))).toHaveLength(0);
+  });
+});
