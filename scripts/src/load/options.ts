@@ -15,6 +15,8 @@ export interface LoadOptions {
   warmupMs: number;
   samplesPerFrame: number;
   breachEveryMs: number;
+  /** Rules evaluated on every frame that never breach, beside the one load rule. */
+  backgroundRules: number;
   connectConcurrency: number;
   connectTimeoutMs: number;
   drainTimeoutMs: number;
@@ -27,6 +29,14 @@ export interface LoadOptions {
   stormTimeoutMs: number;
   /** Passed to the spawned collector as --max-handshakes. */
   maxHandshakes: number | null;
+}
+
+function nonNegativeInt(label: string, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`${label} must be a whole number from 0 to ${max}`);
+    return n;
+  };
 }
 
 function positiveInt(label: string, max: number): (value: string) => number {
@@ -48,6 +58,7 @@ interface RawOptions {
   warmup: number;
   samplesPerFrame: number;
   breachEvery: number;
+  rules: number;
   connectConcurrency: number;
   connectTimeout: number;
   drainTimeout: number;
@@ -75,6 +86,7 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     .addOption(durationOption('--warmup <duration>', 'frames sent before measuring starts', '5s', 0))
     .option('--samples-per-frame <k>', 'samples in each frame (catalog metrics with mount/iface/device labels)', positiveInt('--samples-per-frame', 5000), 20)
     .addOption(durationOption('--breach-every <duration>', 'how often one random agent breaches the load rule', '5s', 50))
+    .option('--rules <n>', 'extra rules matching every frame but never breaching, to measure evaluation with a realistic rule set', nonNegativeInt('--rules', 10_000), 0)
     .option('--connect-concurrency <n>', 'enrollments and handshakes in flight at once', positiveInt('--connect-concurrency', 10_000), 200)
     .addOption(durationOption('--connect-timeout <duration>', 'give up if enrolling and connecting everyone takes longer', '5m', 1000))
     .addOption(durationOption('--drain-timeout <duration>', 'how long to wait for outstanding acks and alerts after measuring', '10s', 0))
@@ -120,6 +132,7 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     warmupMs: raw.warmup,
     samplesPerFrame: raw.samplesPerFrame,
     breachEveryMs: raw.breachEvery,
+    backgroundRules: raw.rules,
     connectConcurrency: raw.connectConcurrency,
     connectTimeoutMs: raw.connectTimeout,
     drainTimeoutMs: raw.drainTimeout,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ApiClient } from './api-client.js';
+import { backgroundRules } from './background-rules.js';
 import { BreachDriver } from './breach-driver.js';
 import { CollectorMetricsSampler, type CollectorReading } from './collector-metrics.js';
 import type { CollectorLogCounts } from './collector-process.js';
@@ -34,6 +35,8 @@ export interface LoadSummary {
   // Beyond the headline numbers: what tells whether the collector or the simulator was the limit.
   connected: number;
   samplesPerFrame: number;
+  /** Rules active during the run: the load rule and the background ones. */
+  rules: number;
   collectorCpuPct: number | null;
   simulatorCpuPct: number;
   /** Median ack latency of the frames sent in each quarter of the window: growth means a backlog. */
@@ -72,6 +75,7 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
   const agents: SimAgent[] = [];
   let feed: FeedWatcher | null = null;
   let ruleId: string | null = null;
+  const backgroundRuleIds: string[] = [];
   let stopKeepAlive = (): void => {};
   let scheduler: FrameScheduler | null = null;
   let breaches: BreachDriver | null = null;
@@ -99,6 +103,8 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
       forSamples: 1, priority: 'P4', scope: { tenant },
     });
     ruleId = rule.id;
+    for (const body of backgroundRules(options.backgroundRules, tenant, runId)) backgroundRuleIds.push((await api.createRule(body)).id);
+    if (backgroundRuleIds.length) log(`${backgroundRuleIds.length} background rules evaluated on every frame`);
     feed = new FeedWatcher(rule.id, stats);
     await feed.connect(api.alertStreamUrl(), options.requestTimeoutMs);
     log(`tenant ${tenant}, rule ${rule.id}; enrolling and connecting ${options.agents} agents (${options.connectConcurrency} at a time)`);
@@ -156,11 +162,11 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
     if (simulatorRssBytes === 0) simulatorRssBytes = process.memoryUsage().rss;
     unackedAtEnd = unacked(agents);
     stopKeepAlive();
-    if (ruleId) {
+    for (const id of [...(ruleId ? [ruleId] : []), ...backgroundRuleIds]) {
       try {
-        await api.deleteRule(ruleId);
+        await api.deleteRule(id);
       } catch (err) {
-        stats.error('cleanup', `deleting rule ${ruleId}: ${(err as Error).message}`);
+        stats.error('cleanup', `deleting rule ${id}: ${(err as Error).message}`);
       }
     }
     await Promise.all([feed?.close(CLOSE_TIMEOUT_MS), closeFleet(agents, CLOSE_TIMEOUT_MS)]);
@@ -193,6 +199,7 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
     simulatorRssMb: roundTo(simulatorRssBytes / MB, 1),
     connected: agents.length,
     samplesPerFrame: options.samplesPerFrame,
+    rules: 1 + backgroundRuleIds.length,
     collectorCpuPct,
     simulatorCpuPct: roundTo(simulatorCpuPct, 1),
     ackLatencyP50ByQuarterMs: stats.ackLatencyTrend(4),
