@@ -1,7 +1,8 @@
 import { RuleSchema, describeZodError, type Rule, type RuleInput, type RulePatch, type Sample } from '@vigil/shared';
 import type { Logger } from 'pino';
 import {
-  AGENT_ONLINE_METRIC, computedRuleProblem, evaluateSamples, forgetRule, indexRules, isComputedMetric, markResolved, restoreOpenSeries, ruleTiming,
+  AGENT_ONLINE_METRIC, computedRuleProblem, effectiveRule, evaluateSamples, forgetRule, indexRules, isComputedMetric, markResolved, restoreOpenSeries,
+  ruleAppliesTo, ruleTiming,
   type AgentContext, type EngineState, type OpenTransition, type RuleIndex, type Transition,
 } from '../rules/index.js';
 import { ApiError } from '../http/api-error.js';
@@ -10,6 +11,7 @@ import { newId } from '../store/ids.js';
 import { ackExpiresAt, lapsedAcknowledgements } from './ack-expiry.js';
 import type { AlertEvent, AlertEvents } from './alert-events.js';
 import { continuesAlert } from './continuation.js';
+import { evaluatedAgentFromRow } from './evaluated-agent.js';
 import { AgentSuppression, marksAgentOffline } from './suppression.js';
 import { toPublicAlert } from './to-public.js';
 
@@ -30,6 +32,8 @@ export interface AlertServiceHooks {
 
 /** The lifecycle fields of a rule created without them: stored and shown as null (the default). */
 const UNSET_RULE_LIFECYCLE = { for: null, holdFor: null, reopenWithin: null, flapHighThreshold: null, flapLowThreshold: null } as const;
+/** Likewise the policy fields: a rule created without exclusions or overrides shows them as null. */
+const UNSET_RULE_POLICY = { exclude: null, overrides: null } as const;
 
 /** At most this many lapsed acknowledgements per tick, so that catching up never holds the event loop long. */
 const ACK_LAPSE_BATCH = 1000;
@@ -333,7 +337,7 @@ export class AlertService {
   createRule(input: RuleInput, now: number): Rule {
     this.requireWorkable(input);
     this.requireRunbook(input.runbookId);
-    const rule: Rule = { ...UNSET_RULE_LIFECYCLE, ...input, id: newId('rul'), createdAt: now, updatedAt: now };
+    const rule: Rule = { ...UNSET_RULE_LIFECYCLE, ...UNSET_RULE_POLICY, ...input, id: newId('rul'), createdAt: now, updatedAt: now };
     this.store.rules.save(rule);
     this.rules.set(rule.id, rule);
     this.reindex();
@@ -353,6 +357,7 @@ export class AlertService {
     // Alerts of a series the rule no longer watches would never auto-resolve: close them.
     const watchesOtherSeries = rule.metric !== current.metric || JSON.stringify([rule.labels, rule.scope]) !== JSON.stringify([current.labels, current.scope]);
     if (!rule.enabled || watchesOtherSeries) this.closeRuleAlerts(id, rule.enabled ? 'rule changed' : 'rule disabled', now);
+    else if (JSON.stringify([rule.exclude, rule.overrides]) !== JSON.stringify([current.exclude, current.overrides])) this.closeAlertsLeftOut(rule, now);
     this.reindex();
     return rule;
   }
@@ -370,6 +375,23 @@ export class AlertService {
       if (alert.ruleId === ruleId) this.closeSeries(alert, `system (${reason})`, now);
     }
     forgetRule(this.engine, ruleId);
+  }
+
+  /**
+   * The rule's exclusions or overrides changed: the alerts of agents it no longer watches (now
+   * excluded, or switched off by an override) would never auto-resolve, so they are closed, and
+   * their series forgotten. The others stay open under the new settings.
+   */
+  private closeAlertsLeftOut(rule: Rule, now: number): void {
+    for (const alert of this.store.alerts.listUnresolved()) {
+      if (alert.ruleId !== rule.id) continue;
+      const row = this.store.agents.get(alert.agentId);
+      if (!row) continue;
+      const agent = evaluatedAgentFromRow(row);
+      if (ruleAppliesTo(rule, agent) && effectiveRule(rule, agent) !== null) continue;
+      this.closeSeries(alert, 'system (rule excludes agent)', now);
+      this.engine.delete(alert.seriesKey);
+    }
   }
 
   private requireWorkable(rule: RuleInput): void {

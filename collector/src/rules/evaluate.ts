@@ -1,5 +1,5 @@
 import { labelsMatch, type Labels, type Sample } from '@vigil/shared';
-import type { RuleIndex } from './index-rules.js';
+import { ruleForAgent, type RuleIndex } from './index-rules.js';
 import { ruleAppliesTo } from './scope.js';
 import { ruleKeyPrefix, seriesKey } from './series-key.js';
 import { FLAPPING_HISTORY } from './flapping.js';
@@ -8,7 +8,8 @@ import type { AgentContext, EngineState, Transition } from './types.js';
 
 /**
  * Runs one agent's samples (usually one frame, in order) through the enabled rules and returns
- * the alert transitions they cause. `now` is the only notion of time: it is copied into `at`.
+ * the alert transitions they cause, each agent against its effective threshold, clear threshold
+ * and priority (see effectiveRule). `now` is the only notion of time: it is copied into `at`.
  */
 export function evaluateSamples(
   state: EngineState,
@@ -28,13 +29,16 @@ export function evaluateSamples(
     let labels: Labels | undefined;
     for (const rule of rules) {
       if (!labelsMatch(rule.labels, sample.labels) || !ruleAppliesTo(rule, agent)) continue;
+      // The rule as overridden for this agent (same id, so the same series); null: switched off here.
+      const effective = ruleForAgent(index, rule, agent);
+      if (effective === null) continue;
       // Each full label set is its own series: a rule on disk.used_pct without labels watches
       // every mount separately and opens one alert per mount.
       labels ??= sample.labels ?? {};
       const key = seriesKey(rule.id, agent.agentId, labels);
-      const step = stepSeries(state, key, rule, sample.value, now);
+      const step = stepSeries(state, key, effective, sample.value, now);
       if (step === null) continue;
-      const base = { key, rule, agentId: agent.agentId, labels, value: sample.value, at: now, flapping: step.flapping, flappingChanged: step.flappingChanged };
+      const base = { key, rule: effective, agentId: agent.agentId, labels, value: sample.value, at: now, flapping: step.flapping, flappingChanged: step.flappingChanged };
       transitions.push(step.kind === 'open' ? { kind: 'open', ...base, breachSince: step.breachSince } : { kind: step.kind, ...base });
     }
   }

@@ -1,4 +1,13 @@
 import type { Rule } from '@vigil/shared';
+import { effectiveRule } from './effective-rule.js';
+import type { AgentContext } from './types.js';
+
+/** One agent's resolved overrides, valid while it stays in the tenant and site it was resolved for. */
+interface AgentOverrides {
+  tenantId: string;
+  siteId: string;
+  byRule: Map<string, Rule | null>;
+}
 
 /**
  * Enabled rules grouped by metric, built once whenever the rule set changes, so that evaluating a
@@ -8,6 +17,12 @@ export interface RuleIndex {
   byMetric: ReadonlyMap<string, readonly Rule[]>;
   /** Number of rules indexed (enabled ones only). */
   size: number;
+  /**
+   * agentId → the effective form of each rule with overrides, filled as samples arrive: resolving
+   * once per (rule, agent) keeps a copy of the rule from being made for every sample. A memo only
+   * (the same inputs give the same answer); it goes with the index when the rules change.
+   */
+  overridesByAgent: Map<string, AgentOverrides>;
 }
 
 /** Disabled rules are left out entirely: they neither open nor update nor resolve anything. */
@@ -21,5 +36,25 @@ export function indexRules(rules: readonly Rule[]): RuleIndex {
     else byMetric.set(rule.metric, [rule]);
     size += 1;
   }
-  return { byMetric, size };
+  return { byMetric, size, overridesByAgent: new Map() };
+}
+
+/**
+ * effectiveRule(rule, agent), memoised in the index. Overrides match on agent, site and tenant
+ * only, so an agent moved to another site or tenant is resolved afresh.
+ */
+export function ruleForAgent(index: RuleIndex, rule: Rule, agent: AgentContext): Rule | null {
+  // Most rules have no overrides: no lookup at all.
+  if (rule.overrides == null || rule.overrides.length === 0) return rule;
+  let resolved = index.overridesByAgent.get(agent.agentId);
+  if (resolved === undefined || resolved.tenantId !== agent.tenantId || resolved.siteId !== agent.siteId) {
+    resolved = { tenantId: agent.tenantId, siteId: agent.siteId, byRule: new Map() };
+    index.overridesByAgent.set(agent.agentId, resolved);
+  }
+  let effective = resolved.byRule.get(rule.id);
+  if (effective === undefined) {
+    effective = effectiveRule(rule, agent);
+    resolved.byRule.set(rule.id, effective);
+  }
+  return effective;
 }

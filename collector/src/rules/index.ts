@@ -8,7 +8,8 @@ export type {
   UpdateTransition,
 } from './types.js';
 export { compare } from './compare.js';
-export { indexRules, type RuleIndex } from './index-rules.js';
+export { indexRules, ruleForAgent, type RuleIndex } from './index-rules.js';
+export { effectiveRule, winningOverride } from './effective-rule.js';
 export { ruleAppliesTo } from './scope.js';
 export { ruleKeyPrefix, seriesKey } from './series-key.js';
 export { stepSeries, type StepOutcome, type StepResult } from './step.js';

@@ -3,11 +3,11 @@ import { RuleSchema, type Rule, type RuleScope } from '@vigil/shared';
 import { ruleAppliesTo } from './scope.js';
 import type { AgentContext } from './types.js';
 
-function ruleWithScope(scope: RuleScope): Rule {
+function ruleWithScope(scope: RuleScope, exclude?: Rule['exclude']): Rule {
   return RuleSchema.parse({
     id: 'r1', name: 'scoped', metric: 'cpu.usage_pct', labels: {}, op: '>', threshold: 90,
     clearThreshold: null, forSamples: 1, priority: 'P3', scope, runbookId: null, enabled: true,
-    createdAt: 0, updatedAt: 0,
+    createdAt: 0, updatedAt: 0, exclude,
   });
 }
 
@@ -52,5 +52,20 @@ describe('ruleAppliesTo', () => {
     expect(ruleAppliesTo(ruleWithScope(scope), { ...agent, siteId: 'branch' })).toBe(false);
     expect(ruleAppliesTo(ruleWithScope(scope), { ...agent, tags: ['db'] })).toBe(false);
     expect(ruleAppliesTo(ruleWithScope(scope), { ...agent, os: 'darwin' })).toBe(false);
+  });
+
+  it('narrows by agent id', () => {
+    expect(ruleAppliesTo(ruleWithScope({ agents: ['a0', 'a1'] }), agent)).toBe(true);
+    expect(ruleAppliesTo(ruleWithScope({ tenant: 'acme', agents: ['a2'] }), agent)).toBe(false);
+  });
+
+  it('leaves out an agent matching any exclusion: its id, its site or one of its tags', () => {
+    expect(ruleAppliesTo(ruleWithScope({ tenant: 'acme' }, { agents: ['a1'] }), agent)).toBe(false);
+    expect(ruleAppliesTo(ruleWithScope({ tenant: 'acme' }, { agents: ['a1'] }), { ...agent, agentId: 'a2' })).toBe(true);
+    expect(ruleAppliesTo(ruleWithScope({}, { sites: ['branch', 'hq'] }), agent)).toBe(false);
+    expect(ruleAppliesTo(ruleWithScope({}, { sites: ['branch'] }), agent)).toBe(true);
+    expect(ruleAppliesTo(ruleWithScope({}, { tags: ['lab', 'db'] }), agent)).toBe(false);
+    expect(ruleAppliesTo(ruleWithScope({}, { tags: ['lab'] }), agent)).toBe(true);
+    expect(ruleAppliesTo(ruleWithScope({}, {}), agent)).toBe(true);
   });
 });

@@ -35,7 +35,10 @@ export type EngineState = Map<string, SeriesState>;
 interface TransitionBase {
   /** The series key (see seriesKey); one open alert per key at most. */
   key: string;
-  /** The rule as it is now, not as it was when the series opened. */
+  /**
+   * The rule as it is now (not as it was when the series opened), as it applies to this agent: an
+   * override's threshold, clearThreshold and priority in place of the rule's.
+   */
   rule: Rule;
   agentId: string;
   /** The sample's full label set, not just the rule's selector. */

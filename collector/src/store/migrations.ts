@@ -353,4 +353,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE agents ADD COLUMN patch_checked_at INTEGER;
     `,
   },
+  {
+    version: 10,
+    name: 'rule policies: exclusions and per tenant, site or agent overrides',
+    sql: `
+      -- JSON as given to the API; NULL when the rule has none (rules written before stay as they were).
+      ALTER TABLE rules ADD COLUMN exclude TEXT;
+      ALTER TABLE rules ADD COLUMN overrides TEXT;
+    `,
+  },
 ];

@@ -10,15 +10,63 @@ export type ComparisonOp = z.infer<typeof ComparisonOpSchema>;
 export const PrioritySchema = z.enum(['P1', 'P2', 'P3', 'P4']);
 export type Priority = z.infer<typeof PrioritySchema>;
 
-/** Which agents a rule applies to; every field given narrows it. */
+const IdSchema = z.string().min(1).max(64);
+
+/**
+ * Which agents a rule (or, extended in maintenance.ts, a maintenance window) applies to; every
+ * field given narrows it.
+ */
 export const RuleScopeSchema = z.object({
-  tenant: z.string().min(1).max(64).optional(),
-  site: z.string().min(1).max(64).optional(),
+  tenant: IdSchema.optional(),
+  site: IdSchema.optional(),
   /** The agent must carry every tag listed. */
-  tags: z.array(z.string().min(1).max(64)).max(32).optional(),
+  tags: z.array(IdSchema).max(32).optional(),
   os: ScriptOsSchema.optional(),
 });
-export type RuleScope = z.infer<typeof RuleScopeSchema>;
+
+/**
+ * A rule's scope: the shared fields plus explicit agent ids. Kept apart from RuleScopeSchema
+ * because maintenance windows name theirs `agentIds` and would otherwise accept, and ignore, this.
+ * An empty list is refused rather than read as "no narrowing": it is too easily a mistake.
+ */
+export const RuleTargetScopeSchema = RuleScopeSchema.extend({
+  agents: z.array(IdSchema).min(1).max(1000).optional(),
+});
+export type RuleScope = z.infer<typeof RuleTargetScopeSchema>;
+
+/** Agents matching any of these are left out of the rule, whatever its scope says. */
+export const RuleExcludeSchema = z
+  .object({
+    agents: z.array(IdSchema).max(1000).optional(),
+    /** Site ids; a site id alone matches that site in every tenant the rule covers. */
+    sites: z.array(IdSchema).max(1000).optional(),
+    /** An agent carrying any one of these tags is left out. */
+    tags: z.array(IdSchema).max(32).optional(),
+  })
+  .strict();
+export type RuleExclude = z.infer<typeof RuleExcludeSchema>;
+
+/**
+ * Per tenant, site or agent: settings that replace the rule's for the agents matched. Every field
+ * of `match` given must match; the most specific override matching an agent wins (one naming an
+ * agent over one naming a site over one naming only a tenant; among equals, the later entry), and
+ * what it leaves out is the rule's.
+ */
+export const RuleOverrideSchema = z
+  .object({
+    match: z
+      .object({ tenant: IdSchema.optional(), site: IdSchema.optional(), agent: IdSchema.optional() })
+      .strict()
+      .refine((m) => m.tenant !== undefined || m.site !== undefined || m.agent !== undefined, 'must name a tenant, a site or an agent'),
+    threshold: z.number().refine(Number.isFinite, 'threshold must be a finite number').optional(),
+    /** null: no hysteresis for these agents even when the rule has one. */
+    clearThreshold: z.number().refine(Number.isFinite, 'clearThreshold must be a finite number').nullable().optional(),
+    priority: PrioritySchema.optional(),
+    /** false switches the rule off for the agents matched. */
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+export type RuleOverride = z.infer<typeof RuleOverrideSchema>;
 
 /**
  * What a rule's optional lifecycle fields mean when left out (or null): the one place these
@@ -60,7 +108,7 @@ const RuleFields = {
   clearThreshold: z.number().refine(Number.isFinite, 'clearThreshold must be a finite number').nullable(),
   forSamples: z.number().int().min(1).max(1000),
   priority: PrioritySchema,
-  scope: RuleScopeSchema,
+  scope: RuleTargetScopeSchema,
   runbookId: z.string().min(1).max(64).nullable(),
   enabled: z.boolean(),
   // The lifecycle fields are optional everywhere (absent and null mean the default), so rules
@@ -74,6 +122,9 @@ const RuleFields = {
   /** Flapping thresholds in percent of weighted state changes; see RULE_LIFECYCLE_DEFAULTS. */
   flapHighThreshold: FlapThresholdSchema.nullish(),
   flapLowThreshold: FlapThresholdSchema.nullish(),
+  // Rule policies: optional like the lifecycle fields, and for the same reason.
+  exclude: RuleExcludeSchema.nullish(),
+  overrides: z.array(RuleOverrideSchema).max(1000).nullish(),
 };
 
 /** Whether a clear threshold lies on the right side of the threshold for the operator. */
@@ -83,10 +134,30 @@ function clearThresholdIsConsistent(r: { op?: ComparisonOp; threshold?: number; 
   if (r.op === '<' || r.op === '<=') return r.clearThreshold >= r.threshold;
   return true;
 }
-const clearThresholdMessage = {
-  message: 'clearThreshold must not lie beyond threshold (≤ threshold for > and >=, ≥ threshold for < and <=)',
-  path: ['clearThreshold'],
-};
+const CLEAR_THRESHOLD_RULE = 'clearThreshold must not lie beyond threshold (≤ threshold for > and >=, ≥ threshold for < and <=)';
+const clearThresholdMessage = { message: CLEAR_THRESHOLD_RULE, path: ['clearThreshold'] };
+
+/**
+ * Each override's effective pair (its own values, the rule's where it sets none) must be
+ * consistent with the rule's operator. The issue names the field the override set: its
+ * clearThreshold, or its threshold when the clear threshold is the rule's.
+ */
+function checkOverrideThresholds(
+  r: { op?: ComparisonOp; threshold?: number; clearThreshold?: number | null; overrides?: RuleOverride[] | null },
+  ctx: z.RefinementCtx,
+): void {
+  (r.overrides ?? []).forEach((o, i) => {
+    if (o.threshold === undefined && o.clearThreshold === undefined) return;
+    const inheritsClear = o.clearThreshold === undefined;
+    const effective = { op: r.op, threshold: o.threshold ?? r.threshold, clearThreshold: inheritsClear ? r.clearThreshold : o.clearThreshold };
+    if (clearThresholdIsConsistent(effective)) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['overrides', i, inheritsClear ? 'threshold' : 'clearThreshold'],
+      message: inheritsClear ? `${CLEAR_THRESHOLD_RULE}; this override inherits the rule's clearThreshold, so set one here too` : CLEAR_THRESHOLD_RULE,
+    });
+  });
+}
 
 /** Flapping must be able to stop once started: the low threshold may not exceed the high one (defaults included). */
 function flapThresholdsAreConsistent(r: { flapHighThreshold?: number | null; flapLowThreshold?: number | null }): boolean {
@@ -113,7 +184,8 @@ export const RuleInputSchema = z
   })
   .strict()
   .refine(clearThresholdIsConsistent, clearThresholdMessage)
-  .refine(flapThresholdsAreConsistent, flapThresholdMessage);
+  .refine(flapThresholdsAreConsistent, flapThresholdMessage)
+  .superRefine(checkOverrideThresholds);
 export type RuleInput = z.infer<typeof RuleInputSchema>;
 
 /** Body of PATCH /api/v1/rules/:id: any subset of the fields. */
@@ -123,5 +195,6 @@ export type RulePatch = z.infer<typeof RulePatchSchema>;
 export const RuleSchema = z
   .object({ ...RuleFields, id: z.string(), createdAt: z.number(), updatedAt: z.number() })
   .refine(clearThresholdIsConsistent, clearThresholdMessage)
-  .refine(flapThresholdsAreConsistent, flapThresholdMessage);
+  .refine(flapThresholdsAreConsistent, flapThresholdMessage)
+  .superRefine(checkOverrideThresholds);
 export type Rule = z.infer<typeof RuleSchema>;
