@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../duration.js';
+import { durationStringSchema } from './duration-string.js';
 import { PrioritySchema } from './rule.js';
 
 export const NotificationKindSchema = z.enum(['webhook', 'slack', 'teams', 'email']);
@@ -9,20 +9,8 @@ export type NotificationKind = z.infer<typeof NotificationKindSchema>;
 export const NotificationEventSchema = z.enum(['opened', 'escalated', 'breached', 'resolved', 'released']);
 export type NotificationEvent = z.infer<typeof NotificationEventSchema>;
 
-/** Longer than a week between notifications of one group is a typo, not a setting. */
-const MAX_NOTIFY_DURATION_MS = 7 * 86_400_000;
-
-/** A duration string as in duration.ts ("30s", "5m", "4h"); zero allowed (send at once, never throttle). */
-const NotifyDurationSchema = z.string().trim().min(1).max(32).superRefine((text, ctx) => {
-  let ms: number;
-  try {
-    ms = parseDuration(text);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    return;
-  }
-  if (ms > MAX_NOTIFY_DURATION_MS) ctx.addIssue({ code: 'custom', message: 'must be at most 7d' });
-});
+/** "30s", "5m", "4h"; zero sends at once or never throttles; past a week between notifications is a typo. */
+const NotifyDurationSchema = durationStringSchema({ maxDays: 7 });
 
 /** Only http(s): a webhook is a POST over HTTP; anything else is a mistake or an attack on the collector. */
 const WebhookUrlSchema = z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).max(2048);

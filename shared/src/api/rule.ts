@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../duration.js';
+import { durationStringSchema } from './duration-string.js';
 import { LabelsSchema } from '../labels.js';
 import { METRIC_NAME_PATTERN } from '../metrics/catalog.js';
 import { ScriptOsSchema } from './script.js';
@@ -81,20 +81,8 @@ export const RULE_LIFECYCLE_DEFAULTS = {
   flapLowThreshold: 25,
 } as const;
 
-/** Longer than a week is a typo, not a lifecycle setting. */
-const MAX_RULE_DURATION_MS = 7 * 86_400_000;
-
-/** A duration string as in duration.ts ("90s", "5m", "1h30m"); "0s" turns the setting off. */
-export const RuleDurationSchema = z.string().trim().min(1).max(32).superRefine((text, ctx) => {
-  let ms: number;
-  try {
-    ms = parseDuration(text);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    return;
-  }
-  if (ms > MAX_RULE_DURATION_MS) ctx.addIssue({ code: 'custom', message: 'must be at most 7d' });
-});
+/** A duration string ("90s", "5m", "1h30m"); "0s" turns the setting off; past a week is a typo. */
+export const RuleDurationSchema = durationStringSchema({ maxDays: 7 });
 
 const FlapThresholdSchema = z.number().min(0).max(100);
 

@@ -1,22 +1,10 @@
 import { z } from 'zod';
+import { durationStringSchema } from './duration-string.js';
 import { parseDuration } from '../duration.js';
 import { PrioritySchema, type Priority } from './rule.js';
 
-/** Longer targets than a year are a typo, not a service level. */
-export const MAX_SLA_DURATION_MS = 366 * 86_400_000;
-
-/** A positive duration string as in duration.ts ("15m", "4h", "1h30m"). */
-export const SlaDurationSchema = z.string().trim().min(1).max(32).superRefine((text, ctx) => {
-  let ms: number;
-  try {
-    ms = parseDuration(text);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    return;
-  }
-  if (ms <= 0) ctx.addIssue({ code: 'custom', message: 'must be longer than zero' });
-  else if (ms > MAX_SLA_DURATION_MS) ctx.addIssue({ code: 'custom', message: 'must be at most 366d' });
-});
+/** A positive duration ("15m", "4h", "1h30m"); targets past a year are a typo, not a service level. */
+export const SlaDurationSchema = durationStringSchema({ maxDays: 366, positive: true });
 
 /** An escalation level: 1 (first line) to 4. */
 export const EscalationLevelSchema = z.number().int().min(1).max(4);
