@@ -1,4 +1,4 @@
-import { RuleSchema, describeZodError, type Rule, type RuleInput, type RulePatch, type Sample } from '@vigil/shared';
+import { RuleSchema, describeZodError, type Priority, type Rule, type RuleInput, type RulePatch, type Sample } from '@vigil/shared';
 import type { Logger } from 'pino';
 import {
   AGENT_ONLINE_METRIC, computedRuleProblem, effectiveRule, evaluateSamples, forgetRule, indexRules, isComputedMetric, markResolved, restoreOpenSeries,
@@ -12,6 +12,8 @@ import { ackExpiresAt, lapsedAcknowledgements } from './ack-expiry.js';
 import type { AlertEvent, AlertEvents } from './alert-events.js';
 import { continuesAlert } from './continuation.js';
 import { evaluatedAgentFromRow } from './evaluated-agent.js';
+import type { SiteCount, SiteRef } from '../liveness/site-outage.js';
+import { SITE_ONLINE_METRIC, SiteDependency, siteAlertRecord } from './site-dependency.js';
 import { AgentSuppression, marksAgentOffline } from './suppression.js';
 import { toPublicAlert } from './to-public.js';
 
@@ -34,6 +36,8 @@ export interface AlertServiceHooks {
 const UNSET_RULE_LIFECYCLE = { for: null, holdFor: null, reopenWithin: null, flapHighThreshold: null, flapLowThreshold: null } as const;
 /** Likewise the policy fields: a rule created without exclusions or overrides shows them as null. */
 const UNSET_RULE_POLICY = { exclude: null, overrides: null } as const;
+/** And the aggregation fields: a rule created without them compares each sample, and shows null. */
+const UNSET_RULE_AGGREGATION = { aggregate: null, window: null } as const;
 
 /** At most this many lapsed acknowledgements per tick, so that catching up never holds the event loop long. */
 const ACK_LAPSE_BATCH = 1000;
@@ -52,6 +56,7 @@ export class AlertService {
   private index: RuleIndex = indexRules([]);
   private presenceIndex: RuleIndex = indexRules([]);
   private readonly suppression: AgentSuppression;
+  private readonly sites: SiteDependency;
   private readonly rules = new Map<string, Rule>();
   /** seriesKey → id of its unresolved alert. */
   private readonly openBySeries = new Map<string, string>();
@@ -67,6 +72,7 @@ export class AlertService {
     private readonly hooks: AlertServiceHooks = {},
   ) {
     this.suppression = new AgentSuppression(store);
+    this.sites = new SiteDependency(store);
     for (const rule of store.rules.list()) this.rules.set(rule.id, rule);
     this.reindex();
     const unresolved = store.alerts.listUnresolved();
@@ -75,6 +81,7 @@ export class AlertService {
       restoreOpenSeries(this.engine, alert.seriesKey, alert.value, alert.flapping);
     }
     this.suppression.restore(unresolved);
+    this.sites.restore(unresolved);
   }
 
   get ruleCount(): number {
@@ -131,6 +138,7 @@ export class AlertService {
     for (const [key, series] of this.engine) if (series.open && !this.openBySeries.has(key)) this.engine.delete(key);
     for (const alert of unresolved) if (!this.engine.get(alert.seriesKey)?.open) restoreOpenSeries(this.engine, alert.seriesKey, alert.value, alert.flapping);
     this.suppression.reset(unresolved);
+    this.sites.reset(unresolved);
     this.log.warn({ unresolved: unresolved.length }, 'alert writes rolled back; alert state reloaded from the store');
   };
 
@@ -185,7 +193,7 @@ export class AlertService {
       hostname: agent.hostname, tenantId: agent.tenantId, siteId: agent.siteId, metric: t.rule.metric, labels: t.labels,
       op: t.rule.op, threshold: t.rule.threshold, priority: t.rule.priority, state: 'open', openValue: t.value, value: t.value,
       openedAt: t.at, updatedAt: t.at, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, comment: null,
-      suppressedBy: this.suppression.suppressorFor(agent.agentId, t.rule.metric),
+      suppressedBy: this.suppressorOfNew(agent, t),
       ...NEW_ALERT_LIFECYCLE,
       flapping: t.flapping,
     };
@@ -200,7 +208,7 @@ export class AlertService {
 
   private reopen(agent: EvaluatedAgent, t: OpenTransition, id: string): boolean {
     const reopened = this.store.alerts.reopen(id, {
-      value: t.value, at: t.at, flapping: t.flapping, suppressedBy: this.suppression.suppressorFor(agent.agentId, t.rule.metric),
+      value: t.value, at: t.at, flapping: t.flapping, suppressedBy: this.suppressorOfNew(agent, t),
       ruleName: t.rule.name, op: t.rule.op, threshold: t.rule.threshold, priority: t.rule.priority, hostname: agent.hostname,
     });
     if (!reopened) return false;
@@ -212,6 +220,43 @@ export class AlertService {
     this.publish({ type: 'alert.opened', alert: toPublicAlert(record) });
     this.publishSuppressionChange(this.suppression.opened(record, t.at), { agentId: agent.agentId, by: id });
     return true;
+  }
+
+  /** An agent's alert is suppressed by its offline alert; its offline alert, by its site's alert. */
+  private suppressorOfNew(agent: EvaluatedAgent, t: OpenTransition): string | null {
+    return this.suppression.suppressorFor(agent.agentId, t.rule.metric) ?? this.sites.suppressorFor(agent, t.rule.metric, t.value);
+  }
+
+  // ─── sites ────────────────────────────────────────────────────────────────
+
+  /** Sites whose site alert is unresolved: what the liveness monitor compares its counts with. */
+  downSites(): SiteRef[] {
+    return this.sites.downSites();
+  }
+
+  /**
+   * Most of the site's agents are offline: one site alert, and the site's offline alerts are
+   * suppressed by it (alert.updated), so the outage pages once. Hooks stamp it like any alert.
+   */
+  siteDown(count: SiteCount, priority: Priority, now: number): void {
+    if (this.sites.alertOf(count)) return;
+    this.store.transaction(() => {
+      this.store.onRollback(this.resync);
+      const record = siteAlertRecord(count, priority, now);
+      for (const stamp of this.hooks.beforeOpen ?? []) stamp(record, now);
+      this.store.alerts.insert(record);
+      this.openBySeries.set(record.seriesKey, record.id);
+      this.store.afterCommit(() => this.log.info({ alertId: record.id, tenant: count.tenantId, site: count.siteId, offline: count.offline, watched: count.watched }, 'site offline'));
+      this.publish({ type: 'alert.opened', alert: toPublicAlert(record) });
+      this.publishSuppressionChange(this.sites.opened(record, now), { agentId: '', by: record.id });
+    });
+  }
+
+  /** The site is no longer down: its alert resolves and the offline alerts still open page again. */
+  siteUp(site: SiteRef, now: number): void {
+    const id = this.sites.alertOf(site);
+    const alert = id ? this.store.alerts.get(id) : undefined;
+    if (alert) this.closeSeries(alert, 'auto', now, null, 1);
   }
 
   /** Stores the series' flapping flag on its alert when this sample changed it; true when the alert's flag changed. */
@@ -229,7 +274,8 @@ export class AlertService {
   /** Alerts whose suppressedBy changed go to the feed as alert.updated. */
   private publishSuppressionChange(ids: readonly string[], about: { agentId: string; by: string | null }): void {
     if (ids.length === 0) return;
-    this.store.afterCommit(() => this.log.info({ agentId: about.agentId, alerts: ids.length, suppressedBy: about.by }, about.by ? 'alerts suppressed: agent offline' : 'alert suppression changed: agent back online'));
+    const cause = about.agentId === '' ? 'site' : 'agent';
+    this.store.afterCommit(() => this.log.info({ agentId: about.agentId || undefined, alerts: ids.length, suppressedBy: about.by }, about.by ? `alerts suppressed: ${cause} offline` : `alert suppression changed: ${cause} back online`));
     for (const id of ids) {
       const record = this.store.alerts.get(id);
       if (record) this.publish({ type: 'alert.updated', alert: toPublicAlert(record) });
@@ -313,15 +359,17 @@ export class AlertService {
     }
   }
 
-  private closeSeries(alert: AlertRecord, by: string, now: number, comment: string | null = null): void {
+  private closeSeries(alert: AlertRecord, by: string, now: number, comment: string | null = null, value = alert.value): void {
     this.store.transaction(() => {
       this.store.onRollback(this.resync);
-      if (!this.store.alerts.resolve(alert.id, alert.value, now, by, comment)) return;
+      if (!this.store.alerts.resolve(alert.id, value, now, by, comment)) return;
       markResolved(this.engine, alert.seriesKey);
       this.openBySeries.delete(alert.seriesKey);
       const updated = this.store.alerts.get(alert.id);
       if (updated) this.publish({ type: 'alert.resolved', alert: toPublicAlert(updated) });
       this.publishSuppressionChange(this.suppression.resolved(alert, now), { agentId: alert.agentId, by: null });
+      // Resolved by hand too: a site alert no longer open suppresses nothing.
+      if (alert.metric === SITE_ONLINE_METRIC) this.publishSuppressionChange(this.sites.resolved(alert.id, alert, now), { agentId: '', by: null });
       this.store.afterCommit(() => this.log.info({ alertId: alert.id, agentId: alert.agentId, by }, 'alert resolved'));
     });
   }
@@ -337,7 +385,7 @@ export class AlertService {
   createRule(input: RuleInput, now: number): Rule {
     this.requireWorkable(input);
     this.requireRunbook(input.runbookId);
-    const rule: Rule = { ...UNSET_RULE_LIFECYCLE, ...UNSET_RULE_POLICY, ...input, id: newId('rul'), createdAt: now, updatedAt: now };
+    const rule: Rule = { ...UNSET_RULE_LIFECYCLE, ...UNSET_RULE_POLICY, ...UNSET_RULE_AGGREGATION, ...input, id: newId('rul'), createdAt: now, updatedAt: now };
     this.store.rules.save(rule);
     this.rules.set(rule.id, rule);
     this.reindex();
@@ -355,7 +403,9 @@ export class AlertService {
     this.store.rules.save(rule);
     this.rules.set(id, rule);
     // Alerts of a series the rule no longer watches would never auto-resolve: close them.
-    const watchesOtherSeries = rule.metric !== current.metric || JSON.stringify([rule.labels, rule.scope]) !== JSON.stringify([current.labels, current.scope]);
+    // A new aggregate or window compares other values: start the series (and their windows) afresh.
+    const watchesOtherSeries = rule.metric !== current.metric
+      || JSON.stringify([rule.labels, rule.scope, rule.aggregate, rule.window]) !== JSON.stringify([current.labels, current.scope, current.aggregate, current.window]);
     if (!rule.enabled || watchesOtherSeries) this.closeRuleAlerts(id, rule.enabled ? 'rule changed' : 'rule disabled', now);
     else if (JSON.stringify([rule.exclude, rule.overrides]) !== JSON.stringify([current.exclude, current.overrides])) this.closeAlertsLeftOut(rule, now);
     this.reindex();

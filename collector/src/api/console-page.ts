@@ -51,7 +51,7 @@ export const CONSOLE_HTML = `<!doctype html>
     const rows = [...alerts.values()].sort((a, b) => b.openedAt - a.openedAt);
     $('feed').hidden = rows.length === 0; $('empty').hidden = rows.length !== 0;
     $('feed').tBodies[0].innerHTML = rows.map((a) => '<tr class="' + a.state + (a.suppressedBy ? ' suppressed' : '') + '" data-id="' + text(a.id) + '">' +
-      '<td class="' + a.priority + '">' + a.priority + '</td><td>' + a.state + (a.suppressedBy ? ' <small>(agent offline)</small>' : '') + '</td><td>' + text(a.hostname) + '</td>' +
+      '<td class="' + a.priority + '">' + a.priority + '</td><td>' + a.state + (a.suppressedBy ? ' <small>(suppressed by ' + text(a.suppressedBy) + ')</small>' : '') + '</td><td>' + text(a.hostname) + '</td>' +
       '<td>' + text(a.ruleName) + ' <small>' + text(a.metric) + ' ' + text(Object.values(a.labels).join(' ')) + '</small></td>' +
       '<td>' + Number(a.value).toFixed(1) + '</td><td>' + new Date(a.openedAt).toLocaleString() + '</td>' +
       '<td>' + (a.state === 'open' ? '<button data-act="ack">Ack</button> ' : '') + '<button data-act="resolve">Resolve</button></td></tr>').join('');

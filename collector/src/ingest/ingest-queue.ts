@@ -2,8 +2,10 @@ import type { Frame } from '@vigil/shared';
 import type { Logger } from 'pino';
 import type { EvaluatedAgent, AlertService } from '../alerts/alert-service.js';
 import type { Store } from '../store/index.js';
+import type { StoredFrame } from '../store/telemetry.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { takeEventsSection } from './events-section.js';
+import { evaluatedSamples } from './patch-age.js';
 
 export interface QueuedFrame {
   agent: EvaluatedAgent;
@@ -68,7 +70,7 @@ export class IngestQueue {
 
   private writeBatch(batch: QueuedFrame[]): void {
     const started = performance.now();
-    let stored: boolean[];
+    let stored: Array<StoredFrame | false>;
     try {
       stored = this.store.telemetry.writeBatch(batch.map((q) => ({ agentId: q.agent.agentId, receivedAt: q.receivedAt, ...takeEventsSection(q.frame) })));
     } catch (err) {
@@ -82,7 +84,9 @@ export class IngestQueue {
     for (let i = 0; i < batch.length; i++) {
       const item = batch[i]!;
       item.ack();
-      if (stored[i]) fresh.push({ agent: item.agent, samples: item.frame.samples });
+      const written = stored[i];
+      // Derived patch ages go to the rules only; the stored frame keeps what the agent sent.
+      if (written) fresh.push({ agent: item.agent, samples: evaluatedSamples(item.frame.samples, item.frame.ts, written.patchMarks) });
     }
     this.metrics.framesIngested.inc(fresh.length);
     this.metrics.framesDuplicate.inc(batch.length - fresh.length);

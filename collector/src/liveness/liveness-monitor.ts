@@ -7,6 +7,7 @@ import type { ConnectionRegistry } from '../gateway/connection-registry.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { Store } from '../store/index.js';
 import { agentConnected, agentDisconnected, forgetAgent, restoreLiveness, revertChange, sweepLiveness } from './liveness.js';
+import { countSites, decideSites, DEFAULT_SITE_OUTAGE, siteKey, type SiteRef } from './site-outage.js';
 import type { LivenessConfig, LivenessState, PresenceChange } from './types.js';
 
 export interface LivenessDeps {
@@ -22,9 +23,13 @@ export interface LivenessDeps {
  * The I/O edge around the liveness functions: follows the connection registry, sweeps on one
  * timer, records every presence change and feeds it to the rule engine as `agent.online`, both in
  * one transaction: a change is stored with its alert, or not at all and retried at the next sweep.
+ * After the changes it counts the sites they touched, so that a site-wide outage raises one site
+ * alert that suppresses the site's agent offline alerts (see SiteDependency).
  */
 export class LivenessMonitor {
   private readonly state: LivenessState;
+  /** Each watched agent's site, so that counting a site asks no SQL. */
+  private readonly siteOf = new Map<string, SiteRef>();
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
 
@@ -33,7 +38,9 @@ export class LivenessMonitor {
     private readonly config: LivenessConfig,
     sweepEveryMs = 1000,
   ) {
-    this.state = restoreLiveness(deps.store.presence.knownAgents(), deps.now());
+    const known = deps.store.presence.knownAgents();
+    for (const agent of known) this.siteOf.set(agent.agentId, { tenantId: agent.tenantId, siteId: agent.siteId });
+    this.state = restoreLiveness(known, deps.now());
     deps.registry.listen(
       { connected: (c) => this.onConnected(c), disconnected: (c) => this.onDisconnected(c) },
       (err) => deps.log.error({ err }, 'liveness: handling a connection change failed'),
@@ -68,6 +75,7 @@ export class LivenessMonitor {
     if (this.stopped) return;
     // Persisted so that after a restart the agent's threshold is known before it reconnects.
     this.deps.store.agents.setIntervalMs(connection.agentId, connection.intervalMs);
+    this.siteOf.set(connection.agentId, { tenantId: connection.agent.tenantId, siteId: connection.agent.siteId });
     const change = agentConnected(this.state, connection.agentId, connection.intervalMs, this.deps.now());
     if (change) this.apply([change], connection.agent);
   }
@@ -82,6 +90,10 @@ export class LivenessMonitor {
 
   private apply(changes: readonly PresenceChange[], connected?: EvaluatedAgent): void {
     if (changes.length === 0) return;
+    const touched = changes.map((change) => this.siteOf.get(change.agentId)).filter((site) => site !== undefined);
+    // The state already holds the sweep's changes: a site going down opens its alert first, so
+    // that the offline alerts of this very sweep open suppressed and page nobody.
+    this.reconsiderSites(touched, { up: false });
     for (const change of changes) {
       const agent = connected ?? this.evaluatedAgent(change.agentId);
       if (!agent) {
@@ -101,7 +113,33 @@ export class LivenessMonitor {
       }
       this.deps.log.info({ agentId: change.agentId, tenant: agent.tenantId, at: change.at }, change.online ? 'agent online' : 'agent offline');
     }
+    // A site coming back resolves after its returning agents' alerts did (still suppressed, so
+    // silently); only the offline alerts of agents still offline page again. A change that could
+    // not be recorded was reverted above: counted again here.
+    this.reconsiderSites(touched, { up: true });
     this.updateGauge();
+  }
+
+  /**
+   * Compares the touched sites' counts with the sites held down. Only touched sites: a site alert
+   * resolved by hand is not raised again before the site's presence changes again.
+   */
+  private reconsiderSites(touched: readonly SiteRef[], { up }: { up: boolean }): void {
+    if (touched.length === 0) return;
+    const keys = new Set(touched.map(siteKey));
+    try {
+      const watched = [...this.state.agents].flatMap(([agentId, agent]) => {
+        const site = this.siteOf.get(agentId);
+        return site && keys.has(siteKey(site)) ? [{ site, online: agent.online }] : [];
+      });
+      const held = this.deps.alerts.downSites().filter((site) => keys.has(siteKey(site)));
+      const decision = decideSites(countSites(watched), held, this.config.siteOutage ?? DEFAULT_SITE_OUTAGE);
+      const now = this.deps.now();
+      for (const count of decision.down) this.deps.alerts.siteDown(count, this.config.siteOfflinePriority ?? 'P1', now);
+      if (up) for (const site of decision.up) this.deps.alerts.siteUp(site, now);
+    } catch (err) {
+      this.deps.log.error({ err }, 'liveness: updating site outages failed; retried at the next change');
+    }
   }
 
   /** From the stored row: an offline agent has no connection to ask. Revoked agents are not watched. */
@@ -120,6 +158,9 @@ export class LivenessMonitor {
    */
   forget(agentId: string): void {
     forgetAgent(this.state, agentId);
+    const site = this.siteOf.get(agentId);
+    this.siteOf.delete(agentId);
+    if (site) this.reconsiderSites([site], { up: true });
     this.updateGauge();
   }
 
@@ -127,5 +168,6 @@ export class LivenessMonitor {
     let offline = 0;
     for (const agent of this.state.agents.values()) if (!agent.online) offline += 1;
     this.deps.metrics.agentsOffline.set(offline);
+    this.deps.metrics.sitesOffline.set(this.deps.alerts.downSites().length);
   }
 }

@@ -1,3 +1,6 @@
+import type { Priority } from '@vigil/shared';
+import type { SiteOutageConfig } from './site-outage.js';
+
 export interface LivenessConfig {
   /** A fixed offline threshold (`serve --offline-after`); otherwise missedIntervals × the agent's interval. */
   offlineAfterMs?: number;
@@ -17,6 +20,10 @@ export interface LivenessConfig {
    * page anyone because the collector was down.
    */
   restartGraceMs: number;
+  /** When a site counts as down (default DEFAULT_SITE_OUTAGE: more than half, at least 3 agents). */
+  siteOutage?: SiteOutageConfig;
+  /** The site offline alert's priority (default P1: an outage outranks any one agent). */
+  siteOfflinePriority?: Priority;
 }
 
 export const DEFAULT_LIVENESS_CONFIG: Omit<LivenessConfig, 'heartbeatMs'> = {

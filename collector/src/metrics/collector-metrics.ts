@@ -14,6 +14,9 @@ export class CollectorMetrics {
   readonly agentsOffline = new Gauge({
     name: 'vigil_agents_offline', help: 'Agents unheard of past their offline threshold (disconnects within it do not count)', registers: [this.registry],
   });
+  readonly sitesOffline = new Gauge({
+    name: 'vigil_sites_offline', help: 'Sites with most of their agents offline at once (an unresolved site offline alert)', registers: [this.registry],
+  });
   readonly connectionsRefused = new Counter({
     name: 'vigil_agent_connections_refused_total', help: 'Agent connections closed for a protocol or authentication problem',
     labelNames: ['reason'] as const, registers: [this.registry],

@@ -3,7 +3,7 @@ import { ruleForAgent, type RuleIndex } from './index-rules.js';
 import { ruleAppliesTo } from './scope.js';
 import { ruleKeyPrefix, seriesKey } from './series-key.js';
 import { FLAPPING_HISTORY } from './flapping.js';
-import { close, forgetIfQuiet, stepSeries } from './step.js';
+import { close, forgetIfQuiet, stepSeries, windowedValue } from './step.js';
 import type { AgentContext, EngineState, Transition } from './types.js';
 
 /**
@@ -36,9 +36,11 @@ export function evaluateSamples(
       // every mount separately and opens one alert per mount.
       labels ??= sample.labels ?? {};
       const key = seriesKey(rule.id, agent.agentId, labels);
-      const step = stepSeries(state, key, effective, sample.value, now);
+      // A windowed rule compares (and reports) the aggregate over its window instead of the sample.
+      const value = windowedValue(state, key, effective, sample.value, now);
+      const step = stepSeries(state, key, effective, value, now);
       if (step === null) continue;
-      const base = { key, rule: effective, agentId: agent.agentId, labels, value: sample.value, at: now, flapping: step.flapping, flappingChanged: step.flappingChanged };
+      const base = { key, rule: effective, agentId: agent.agentId, labels, value, at: now, flapping: step.flapping, flappingChanged: step.flappingChanged };
       transitions.push(step.kind === 'open' ? { kind: 'open', ...base, breachSince: step.breachSince } : { kind: step.kind, ...base });
     }
   }

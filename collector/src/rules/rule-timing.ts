@@ -10,6 +10,8 @@ export interface RuleTiming {
   reopenMs: number;
   flapHigh: number;
   flapLow: number;
+  /** The aggregation window (0: the rule compares each sample as it comes). */
+  windowMs: number;
 }
 
 // Parsed once per rule object: rules are replaced, never mutated, when patched, so an entry can
@@ -25,6 +27,8 @@ export function ruleTiming(rule: Rule): RuleTiming {
       reopenMs: parseDuration(rule.reopenWithin ?? RULE_LIFECYCLE_DEFAULTS.reopenWithin),
       flapHigh: rule.flapHighThreshold ?? RULE_LIFECYCLE_DEFAULTS.flapHighThreshold,
       flapLow: rule.flapLowThreshold ?? RULE_LIFECYCLE_DEFAULTS.flapLowThreshold,
+      // The schema requires both or neither; without an aggregate the window means nothing.
+      windowMs: rule.window && rule.aggregate ? parseDuration(rule.window) : 0,
     };
     cache.set(rule, timing);
   }

@@ -3,6 +3,7 @@ import { compare } from './compare.js';
 import { nextFlapping, percentStateChange, recordState } from './flapping.js';
 import { ruleTiming } from './rule-timing.js';
 import type { EngineState, SeriesState } from './types.js';
+import { WindowAggregate } from './window-aggregate.js';
 
 /** What one sample did to one series; the caller turns it into a Transition. */
 export type StepOutcome = 'open' | 'update' | 'resolve';
@@ -50,7 +51,7 @@ export function stepSeries(state: EngineState, key: string, rule: Rule, value: n
   // The common case, and the one that must stay cheap: a quiet sample of a quiet series.
   if (series === undefined && !breach) return null;
   if (series === undefined) {
-    series = { breachStreak: 0, breachSince: null, open: false, lastValue: value, clearSince: null, history: 0, flapping: false };
+    series = quietSeries(value);
     state.set(key, series);
   }
   series.lastValue = value;
@@ -71,6 +72,25 @@ export function stepSeries(state: EngineState, key: string, rule: Rule, value: n
   return result('open', series, flappingChanged);
 }
 
+/**
+ * For a rule with `aggregate` and `window`: adds the sample to the series' window and returns the
+ * aggregate, which stepSeries then compares in place of the sample; otherwise the sample's value.
+ * A window kept under another aggregate or length (the rule was changed) is started afresh.
+ */
+export function windowedValue(state: EngineState, key: string, rule: Rule, value: number, now: number): number {
+  const { windowMs } = ruleTiming(rule);
+  if (windowMs === 0 || !rule.aggregate) return value;
+  let series = state.get(key);
+  if (series === undefined) {
+    series = quietSeries(value);
+    state.set(key, series);
+  }
+  if (series.window === undefined || series.window.kind !== rule.aggregate || series.window.windowMs !== windowMs) {
+    series.window = new WindowAggregate(rule.aggregate, windowMs);
+  }
+  return series.window.push(now, value);
+}
+
 /** Records the sample's state in the flap window; returns whether the flapping flag changed. */
 function observe(series: SeriesState, rule: Rule, held: boolean): boolean {
   series.history = recordState(series.history, held);
@@ -89,8 +109,14 @@ export function close(series: SeriesState): void {
   series.clearSince = null;
 }
 
+/** What absence means (see EngineState), for a series that needs an entry before it breaches. */
+export function quietSeries(value: number): SeriesState {
+  return { breachStreak: 0, breachSince: null, open: false, lastValue: value, clearSince: null, history: 0, flapping: false };
+}
+
 /** Absence means exactly this (see EngineState), so dropping the entry loses nothing. */
 export function forgetIfQuiet(state: EngineState, key: string, series: SeriesState): void {
+  if (series.window !== undefined && series.window.size > 0) return;
   if (!series.open && series.breachStreak === 0 && series.history === 0 && !series.flapping) state.delete(key);
 }
 

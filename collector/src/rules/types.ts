@@ -1,4 +1,5 @@
 import type { Labels, OsPlatform, Rule } from '@vigil/shared';
+import type { WindowAggregate } from './window-aggregate.js';
 
 /** What the engine needs to know about the agent a frame came from, to decide rule scope. */
 export interface AgentContext {
@@ -22,6 +23,11 @@ export interface SeriesState {
   /** The last evaluated states, newest in bit 0, 1 where the condition held (see flapping.ts). */
   history: number;
   flapping: boolean;
+  /**
+   * For a rule with `aggregate` and `window`: the samples its aggregate needs. While it holds any,
+   * the series keeps its entry even when quiet (the next aggregate depends on them).
+   */
+  window?: WindowAggregate;
 }
 
 /**
@@ -43,6 +49,7 @@ interface TransitionBase {
   agentId: string;
   /** The sample's full label set, not just the rule's selector. */
   labels: Labels;
+  /** The sample's value, or for a windowed rule the aggregate that was compared. */
   value: number;
   /** The `now` the caller passed in. */
   at: number;

@@ -63,6 +63,7 @@ export class AlertStore {
   private readonly byId;
   private readonly suppressStmt;
   private readonly moveSuppressionStmt;
+  private readonly suppressSiteStmt;
   private readonly acknowledgeStmt;
   private readonly lastResolvedStmt;
   private readonly reopenStmt;
@@ -97,6 +98,12 @@ export class AlertStore {
     ).pluck();
     this.moveSuppressionStmt = db.prepare(
       `UPDATE alerts SET suppressed_by = @to, updated_at = @at WHERE suppressed_by = @from AND state != 'resolved' RETURNING id`,
+    ).pluck();
+    this.suppressSiteStmt = db.prepare(
+      `UPDATE alerts SET suppressed_by = @by, updated_at = @at
+       WHERE tenant_id = @tenantId AND site_id = @siteId AND metric = @metric AND open_value = @openValue
+         AND state != 'resolved' AND suppressed_by IS NULL AND id != @by
+       RETURNING id`,
     ).pluck();
     this.acknowledgeStmt = db.prepare(
       `UPDATE alerts SET state = 'acknowledged', acknowledged_at = @at, acknowledged_by = @by, comment = COALESCE(@comment, comment),
@@ -147,6 +154,14 @@ export class AlertStore {
    */
   suppressAgent(agentId: string, by: string, exemptMetric: string, at: number): string[] {
     return this.suppressStmt.all({ agentId, by, exemptMetric, at }) as string[];
+  }
+
+  /**
+   * Marks the site's unresolved alerts on `metric` that opened on `openValue` (its agents' offline
+   * alerts) as suppressed by `by`, except those already suppressed. Returns the ids it marked.
+   */
+  suppressSite(site: { tenantId: string; siteId: string }, metric: string, openValue: number, by: string, at: number): string[] {
+    return this.suppressSiteStmt.all({ tenantId: site.tenantId, siteId: site.siteId, metric, openValue, by, at }) as string[];
   }
 
   /**

@@ -21,7 +21,8 @@ describe('database migrations', () => {
   it('applies only the migrations past the stored version, each in its own transaction', () => {
     temp = openTempStore();
     const db = temp.store.db;
-    const next = MIGRATIONS.length + 1;
+    // Past the highest version, not the count: versions may leave gaps.
+    const next = Math.max(...MIGRATIONS.map((m) => m.version)) + 1;
     migrate(db, [...MIGRATIONS, { version: next, name: 'extra', sql: 'CREATE TABLE extra (id INTEGER);' }]);
     expect(db.pragma('user_version', { simple: true })).toBe(next);
     // A failing migration leaves neither its tables nor a bumped version behind.

@@ -362,4 +362,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE rules ADD COLUMN overrides TEXT;
     `,
   },
+  {
+    version: 13,
+    name: 'patch compliance: since when a reboot has been pending, per agent',
+    sql: `
+      -- Set by the first frame reporting patch.reboot_required = 1 and cleared by one reporting 0,
+      -- like security_pending_since: patch.reboot_pending_days is measured from it at ingest.
+      ALTER TABLE agents ADD COLUMN reboot_pending_since INTEGER;
+    `,
+  },
+  {
+    version: 11,
+    name: 'rule aggregation: aggregate (avg, max, min) over a window',
+    sql: `
+      -- NULL in both when the rule compares each sample as it comes (rules written before stay so).
+      ALTER TABLE rules ADD COLUMN aggregate TEXT;
+      ALTER TABLE rules ADD COLUMN aggregate_window TEXT;
+    `,
+  },
 ];

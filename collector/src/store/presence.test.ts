@@ -51,10 +51,11 @@ describe('liveness storage (migration 3)', () => {
     expect(presence.history('agt_a', { since: 15, until: 25 })).toEqual([{ agentId: 'agt_a', online: false, at: 20 }]);
   });
 
-  it('lists the agents a collector start must watch: seen before, not revoked, with interval and last presence', () => {
+  it('lists the agents a collector start must watch: seen before, not revoked, with site, interval and last presence', () => {
     temp = openTempStore();
     const { store } = temp;
-    for (const id of ['agt_on', 'agt_off', 'agt_never', 'agt_revoked', 'agt_quiet']) seedAgent(store, id);
+    for (const id of ['agt_on', 'agt_off', 'agt_never', 'agt_revoked']) seedAgent(store, id);
+    seedAgent(store, 'agt_quiet', { siteId: 'lab' });
     store.agents.markSeen('agt_on', 100);
     store.agents.setIntervalMs('agt_on', 1_000);
     store.agents.markSeen('agt_off', 200);
@@ -66,9 +67,9 @@ describe('liveness storage (migration 3)', () => {
 
     const known = store.presence.knownAgents().sort((a, b) => a.agentId.localeCompare(b.agentId));
     expect(known).toEqual([
-      { agentId: 'agt_off', lastSeenAt: 200, intervalMs: null, online: false },
-      { agentId: 'agt_on', lastSeenAt: 100, intervalMs: 1_000, online: null },
-      { agentId: 'agt_quiet', lastSeenAt: 400, intervalMs: null, online: null },
+      { agentId: 'agt_off', tenantId: 'acme', siteId: 'hq', lastSeenAt: 200, intervalMs: null, online: false },
+      { agentId: 'agt_on', tenantId: 'acme', siteId: 'hq', lastSeenAt: 100, intervalMs: 1_000, online: null },
+      { agentId: 'agt_quiet', tenantId: 'acme', siteId: 'lab', lastSeenAt: 400, intervalMs: null, online: null },
     ]);
   });
 

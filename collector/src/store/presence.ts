@@ -5,6 +5,9 @@ export interface PresenceChangeRow { agentId: string; online: boolean; at: numbe
 /** What liveness needs to know, at a collector start, about an agent that has been seen before. */
 export interface KnownAgentRow {
   agentId: string;
+  /** The agent's site: site-wide outages are counted per site. */
+  tenantId: string;
+  siteId: string;
   lastSeenAt: number;
   intervalMs: number | null;
   /** The agent's last recorded presence change; null when none was ever recorded. */
@@ -35,11 +38,11 @@ export class PresenceStore {
   knownAgents(): KnownAgentRow[] {
     const rows = this.db
       .prepare(
-        `SELECT a.id, a.last_seen_at, a.interval_ms,
+        `SELECT a.id, a.tenant_id, a.site_id, a.last_seen_at, a.interval_ms,
            (SELECT p.online FROM agent_presence p WHERE p.agent_id = a.id ORDER BY p.at DESC, p.id DESC LIMIT 1) AS online
          FROM agents a WHERE a.revoked_at IS NULL AND a.last_seen_at IS NOT NULL`,
       )
-      .all() as Array<{ id: string; last_seen_at: number; interval_ms: number | null; online: number | null }>;
-    return rows.map((r) => ({ agentId: r.id, lastSeenAt: r.last_seen_at, intervalMs: r.interval_ms, online: r.online === null ? null : r.online === 1 }));
+      .all() as Array<{ id: string; tenant_id: string; site_id: string; last_seen_at: number; interval_ms: number | null; online: number | null }>;
+    return rows.map((r) => ({ agentId: r.id, tenantId: r.tenant_id, siteId: r.site_id, lastSeenAt: r.last_seen_at, intervalMs: r.interval_ms, online: r.online === null ? null : r.online === 1 }));
   }
 }

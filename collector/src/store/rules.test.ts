@@ -31,3 +31,17 @@ describe('RuleStore: policies', () => {
     expect(temp.reopen().rules.get('rul_1')).toMatchObject({ exclude: null, overrides: null, updatedAt: 2 });
   });
 });
+
+describe('RuleStore: aggregation', () => {
+  let temp: ReturnType<typeof openTempStore> | undefined;
+  afterEach(() => temp?.cleanup());
+
+  it('keeps aggregate and window across a reopen, and clears them when saved without', () => {
+    temp = openTempStore();
+    temp.store.rules.save({ ...rule, aggregate: 'max', window: '15m' });
+    const reopened = temp.reopen();
+    expect(reopened.rules.get('rul_1')).toMatchObject({ aggregate: 'max', window: '15m' });
+    reopened.rules.save({ ...rule, aggregate: null, window: undefined, updatedAt: 2 });
+    expect(temp.reopen().rules.get('rul_1')).toMatchObject({ aggregate: null, window: null });
+  });
+});

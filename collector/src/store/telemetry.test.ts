@@ -22,8 +22,8 @@ describe('TelemetryStore', () => {
 
   it('stores each (agent, seq) once: a resent frame is acknowledged as already stored', () => {
     const t = temp.store.telemetry;
-    expect(t.writeBatch([{ agentId: 'agt_a', frame: frame(1), receivedAt: 5 }, { agentId: 'agt_a', frame: frame(2), receivedAt: 5 }])).toEqual([true, true]);
-    expect(t.writeBatch([{ agentId: 'agt_a', frame: frame(2), receivedAt: 6 }, { agentId: 'agt_a', frame: frame(3), receivedAt: 6 }, { agentId: 'agt_b', frame: frame(2), receivedAt: 6 }])).toEqual([false, true, true]);
+    expect(t.writeBatch([{ agentId: 'agt_a', frame: frame(1), receivedAt: 5 }, { agentId: 'agt_a', frame: frame(2), receivedAt: 5 }])).toEqual([{}, {}]);
+    expect(t.writeBatch([{ agentId: 'agt_a', frame: frame(2), receivedAt: 6 }, { agentId: 'agt_a', frame: frame(3), receivedAt: 6 }, { agentId: 'agt_b', frame: frame(2), receivedAt: 6 }])).toEqual([false, {}, {}]);
     expect(t.storedSeqs('agt_a')).toEqual([1, 2, 3]);
     expect(t.query('agt_a', { metric: 'cpu.usage_pct' }).map((s) => s.seq)).toEqual([1, 2, 3]);
     expect(temp.store.agents.get('agt_a')!.lastSeq).toBe(3);
@@ -68,6 +68,25 @@ describe('TelemetryStore', () => {
     expect(status()).toEqual([{ agentId: 'agt_a', securityPendingSince: 3000 }]);
     t.writeBatch([{ agentId: 'agt_a', frame: security(6, 0), receivedAt: 6 }]);
     expect(status()).toEqual([{ agentId: 'agt_a', securityPendingSince: null }]);
+  });
+
+  it('tracks since when a reboot has been pending, and hands each frame the marks it reported', () => {
+    const t = temp.store.telemetry;
+    const patch = (seq: number, samples: Frame['samples']): Frame => frame(seq, { samples });
+    const since = () => temp.store.db.prepare('SELECT reboot_pending_since FROM agents WHERE id = ?').pluck().get('agt_a');
+    const write = (f: Frame) => t.writeBatch([{ agentId: 'agt_a', frame: f, receivedAt: 1 }])[0];
+    expect(write(patch(1, [{ metric: 'patch.reboot_required', value: 0 }]))).toEqual({ patchMarks: { rebootPendingSince: null } });
+    expect(write(patch(2, [{ metric: 'patch.reboot_required', value: 1 }]))).toEqual({ patchMarks: { rebootPendingSince: 2000 } });
+    // Still pending: the mark stays at the first frame that reported it; other frames leave it be.
+    expect(write(patch(3, [{ metric: 'patch.reboot_required', value: 1 }, { metric: 'patch.security_pending', value: 2 }])))
+      .toEqual({ patchMarks: { rebootPendingSince: 2000, securityPendingSince: 3000 } });
+    expect(write(frame(4))).toEqual({});
+    expect(write(patch(5, [{ metric: 'patch.security_pending', value: 0 }]))).toEqual({ patchMarks: { securityPendingSince: null } });
+    expect(since()).toBe(2000);
+    expect(write(patch(6, [{ metric: 'patch.reboot_required', value: 0 }]))).toEqual({ patchMarks: { rebootPendingSince: null } });
+    expect(since()).toBeNull();
+    // A reboot-only frame is not a patch check: the compliance report keeps the last security one.
+    expect(temp.store.db.prepare('SELECT patch_checked_at FROM agents WHERE id = ?').pluck().get('agt_a')).toBe(5000);
   });
 
   it('rolls back the whole batch when one write fails, so nothing is acknowledged half-stored', () => {

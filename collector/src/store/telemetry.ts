@@ -15,6 +15,19 @@ export interface IncomingFrame {
 type StoredSample = [metric: string, value: number, labels?: Labels];
 
 const SECURITY_PENDING_METRIC = 'patch.security_pending';
+const REBOOT_REQUIRED_METRIC = 'patch.reboot_required';
+
+/**
+ * Since when (frame ts) a security patch / a reboot has been pending, as held after a frame, for
+ * the patch metrics that frame reported: a key is absent when the frame did not report its metric.
+ */
+export interface PatchMarks { securityPendingSince?: number | null; rebootPendingSince?: number | null }
+
+/** A frame stored now (a resend is `false`), with its patch marks when it reported patch metrics. */
+export interface StoredFrame { patchMarks?: PatchMarks }
+
+/** What most frames (those without patch metrics) return: shared, so they allocate nothing for it. */
+const STORED_PLAIN: StoredFrame = Object.freeze({});
 
 export interface TelemetryQuery { metric?: string; since?: number; until?: number; limit?: number }
 
@@ -40,23 +53,30 @@ export class TelemetryStore {
     );
     this.selectSections = db.prepare('SELECT last_sections FROM agents WHERE id = ?').pluck();
     this.updateSections = db.prepare('UPDATE agents SET last_sections = ? WHERE id = ?');
+    // A NULL parameter means the frame did not report that metric, so its mark stays as it was.
+    // RETURNING hands the marks to evaluation without a second query.
     this.updatePatchStatus = db.prepare(
-      `UPDATE agents SET patch_checked_at = @ts,
-         security_pending_since = CASE WHEN @pending > 0 THEN COALESCE(security_pending_since, @ts) ELSE NULL END
-       WHERE id = @agentId`,
+      `UPDATE agents SET
+         patch_checked_at = CASE WHEN @pending IS NULL THEN patch_checked_at ELSE @ts END,
+         security_pending_since = CASE WHEN @pending IS NULL THEN security_pending_since
+           WHEN @pending > 0 THEN COALESCE(security_pending_since, @ts) ELSE NULL END,
+         reboot_pending_since = CASE WHEN @reboot IS NULL THEN reboot_pending_since
+           WHEN @reboot > 0 THEN COALESCE(reboot_pending_since, @ts) ELSE NULL END
+       WHERE id = @agentId
+       RETURNING security_pending_since AS securityPendingSince, reboot_pending_since AS rebootPendingSince`,
     );
     this.writeBatchTx = db.transaction((frames: readonly IncomingFrame[]) => frames.map((f) => this.writeOne(f)));
   }
 
   /**
-   * Stores a batch in one transaction. Returns, per frame, whether it was new: a resent
-   * (agent, seq) is a no-op, so retries never duplicate samples.
+   * Stores a batch in one transaction. Returns, per frame, `false` for a resent (agent, seq),
+   * which is a no-op so retries never duplicate samples, or what the new frame left behind.
    */
-  writeBatch(frames: readonly IncomingFrame[]): boolean[] {
+  writeBatch(frames: readonly IncomingFrame[]): Array<StoredFrame | false> {
     return this.writeBatchTx(frames);
   }
 
-  private writeOne({ agentId, frame, receivedAt, events }: IncomingFrame): boolean {
+  private writeOne({ agentId, frame, receivedAt, events }: IncomingFrame): StoredFrame | false {
     const samples = JSON.stringify(frame.samples.map((s): StoredSample => (s.labels ? [s.metric, s.value, s.labels] : [s.metric, s.value])));
     if (this.insertFrame.run(agentId, frame.seq, frame.ts, receivedAt, samples).changes === 0) return false;
     // Same transaction as the frame: entries are stored exactly when the frame is, never apart.
@@ -68,9 +88,25 @@ export class TelemetryStore {
       sources: JSON.stringify(frame.sources),
     });
     if (frame.sections && Object.keys(frame.sections).length > 0) this.mergeSections(agentId, frame.sections);
-    const security = frame.samples.find((s) => s.metric === SECURITY_PENDING_METRIC);
-    if (security) this.updatePatchStatus.run({ agentId, ts: frame.ts, pending: security.value });
-    return true;
+    const patchMarks = this.updatePatchMarks(agentId, frame);
+    return patchMarks ? { patchMarks } : STORED_PLAIN;
+  }
+
+  /** Only frames that report patch metrics (every few hours) touch the marks. */
+  private updatePatchMarks(agentId: string, frame: Frame): PatchMarks | undefined {
+    let pending: number | null = null;
+    let reboot: number | null = null;
+    for (const s of frame.samples) {
+      if (s.metric === SECURITY_PENDING_METRIC) pending ??= s.value;
+      else if (s.metric === REBOOT_REQUIRED_METRIC) reboot ??= s.value;
+    }
+    if (pending === null && reboot === null) return undefined;
+    const row = this.updatePatchStatus.get({ agentId, ts: frame.ts, pending, reboot }) as Required<PatchMarks> | undefined;
+    if (!row) return undefined;
+    const marks: PatchMarks = {};
+    if (pending !== null) marks.securityPendingSince = row.securityPendingSince;
+    if (reboot !== null) marks.rebootPendingSince = row.rebootPendingSince;
+    return marks;
   }
 
   /**

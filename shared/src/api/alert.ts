@@ -48,8 +48,9 @@ export const AlertSchema = z.object({
   escalationLevel: z.number().int().min(1).max(4),
   escalatedAt: z.number().nullable(),
   /**
-   * While the alert's agent is offline: the id of that agent's offline (`agent.online`) alert. A
-   * suppressed alert neither runs its runbook nor auto-resolves on what the agent last reported.
+   * The alert this one depends on while that is open: the agent's offline (`agent.online`) alert,
+   * or for an offline alert, its site's "Site offline" alert. A suppressed alert neither notifies,
+   * runs its runbook, nor auto-resolves on what the agent last reported.
    */
   suppressedBy: z.string().nullable(),
 });

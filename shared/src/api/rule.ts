@@ -86,6 +86,16 @@ export const RuleDurationSchema = durationStringSchema({ maxDays: 7 });
 
 const FlapThresholdSchema = z.number().min(0).max(100);
 
+/** How a windowed rule folds a series' recent samples into the one value it compares. */
+export const RuleAggregateSchema = z.enum(['avg', 'max', 'min']);
+export type RuleAggregate = z.infer<typeof RuleAggregateSchema>;
+
+/**
+ * A rule's aggregation window: at most a day, since every sample inside it is kept in memory per
+ * series (up to a fixed cap; see window-aggregate.ts in the collector), and never zero.
+ */
+export const RuleWindowSchema = durationStringSchema({ maxDays: 1, positive: true });
+
 const RuleFields = {
   name: z.string().trim().min(1).max(200),
   metric: z.string().max(128).regex(METRIC_NAME_PATTERN, 'metric names are dotted lower-case words, e.g. disk.used_pct'),
@@ -113,6 +123,10 @@ const RuleFields = {
   // Rule policies: optional like the lifecycle fields, and for the same reason.
   exclude: RuleExcludeSchema.nullish(),
   overrides: z.array(RuleOverrideSchema).max(1000).nullish(),
+  // Aggregation: optional for the same reason. Given together, the rule compares the aggregate of
+  // each series' samples over the last `window` instead of the latest value.
+  aggregate: RuleAggregateSchema.nullish(),
+  window: RuleWindowSchema.nullish(),
 };
 
 /** Whether a clear threshold lies on the right side of the threshold for the operator. */
@@ -158,6 +172,14 @@ const flapThresholdMessage = {
   path: ['flapLowThreshold'],
 };
 
+/** `aggregate` without `window` (or the reverse) has nothing to compute: the issue names the one missing. */
+function checkAggregation(r: { aggregate?: RuleAggregate | null; window?: string | null }, ctx: z.RefinementCtx): void {
+  if ((r.aggregate == null) === (r.window == null)) return;
+  const missing = r.aggregate == null ? 'aggregate' : 'window';
+  const given = missing === 'aggregate' ? 'window' : 'aggregate';
+  ctx.addIssue({ code: 'custom', path: [missing], message: `${missing} is required when ${given} is set (give both or neither)` });
+}
+
 /** Body of POST /api/v1/rules. */
 export const RuleInputSchema = z
   .object({
@@ -173,7 +195,8 @@ export const RuleInputSchema = z
   .strict()
   .refine(clearThresholdIsConsistent, clearThresholdMessage)
   .refine(flapThresholdsAreConsistent, flapThresholdMessage)
-  .superRefine(checkOverrideThresholds);
+  .superRefine(checkOverrideThresholds)
+  .superRefine(checkAggregation);
 export type RuleInput = z.infer<typeof RuleInputSchema>;
 
 /** Body of PATCH /api/v1/rules/:id: any subset of the fields. */
@@ -184,5 +207,6 @@ export const RuleSchema = z
   .object({ ...RuleFields, id: z.string(), createdAt: z.number(), updatedAt: z.number() })
   .refine(clearThresholdIsConsistent, clearThresholdMessage)
   .refine(flapThresholdsAreConsistent, flapThresholdMessage)
-  .superRefine(checkOverrideThresholds);
+  .superRefine(checkOverrideThresholds)
+  .superRefine(checkAggregation);
 export type Rule = z.infer<typeof RuleSchema>;

@@ -22,6 +22,8 @@ export const METRIC_CATALOG = {
   'patch.pending': { unit: 'count', description: 'pending updates', labels: [] },
   'patch.security_pending': { unit: 'count', description: 'pending security updates', labels: [] },
   'patch.reboot_required': { unit: 'bool', description: 'a reboot is pending', labels: [] },
+  'patch.security_pending_days': { unit: 'days', description: 'days since security updates became pending, 0 when none are (computed by the collector from patch.security_pending)', labels: [] },
+  'patch.reboot_pending_days': { unit: 'days', description: 'days since a reboot became pending, 0 when none is (computed by the collector from patch.reboot_required)', labels: [] },
   'event.errors': { unit: 'count', description: 'error log entries since the previous frame', labels: ['log'] },
   'event.warnings': { unit: 'count', description: 'warning log entries since the previous frame', labels: ['log'] },
   'service.up': { unit: 'bool', description: 'a watched service is running', labels: ['service'] },
