@@ -1,4 +1,4 @@
-import { RuleSchema, describeZodError, type Priority, type Rule, type RuleInput, type RulePatch, type Sample } from '@vigil/shared';
+import { EVENT_MATCH_METRIC, RuleSchema, describeZodError, type Priority, type Rule, type RuleInput, type RulePatch, type Sample } from '@vigil/shared';
 import type { Logger } from 'pino';
 import {
   AGENT_ONLINE_METRIC, computedRuleProblem, effectiveRule, evaluateSamples, forgetRule, indexRules, isComputedMetric, markResolved, restoreOpenSeries,
@@ -37,7 +37,7 @@ const UNSET_RULE_LIFECYCLE = { for: null, holdFor: null, reopenWithin: null, fla
 /** Likewise the policy fields: a rule created without exclusions or overrides shows them as null. */
 const UNSET_RULE_POLICY = { exclude: null, overrides: null } as const;
 /** And the aggregation fields: a rule created without them compares each sample, and shows null. */
-const UNSET_RULE_AGGREGATION = { aggregate: null, window: null } as const;
+const UNSET_RULE_AGGREGATION = { aggregate: null, window: null, events: null } as const;
 
 /** At most this many lapsed acknowledgements per tick, so that catching up never holds the event loop long. */
 const ACK_LAPSE_BATCH = 1000;
@@ -94,6 +94,11 @@ export class AlertService {
 
   listRules(): Rule[] {
     return [...this.rules.values()];
+  }
+
+  /** The enabled event-log match rules, for ingest to count for; the same array until the rules change. */
+  eventRules(): readonly Rule[] {
+    return this.index.byMetric.get(EVENT_MATCH_METRIC) ?? [];
   }
 
   /** Evaluates freshly stored frames; alert writes commit together, then go to the feed. */
@@ -405,7 +410,7 @@ export class AlertService {
     // Alerts of a series the rule no longer watches would never auto-resolve: close them.
     // A new aggregate or window compares other values: start the series (and their windows) afresh.
     const watchesOtherSeries = rule.metric !== current.metric
-      || JSON.stringify([rule.labels, rule.scope, rule.aggregate, rule.window]) !== JSON.stringify([current.labels, current.scope, current.aggregate, current.window]);
+      || JSON.stringify([rule.labels, rule.scope, rule.aggregate, rule.window, rule.events]) !== JSON.stringify([current.labels, current.scope, current.aggregate, current.window, current.events]);
     if (!rule.enabled || watchesOtherSeries) this.closeRuleAlerts(id, rule.enabled ? 'rule changed' : 'rule disabled', now);
     else if (JSON.stringify([rule.exclude, rule.overrides]) !== JSON.stringify([current.exclude, current.overrides])) this.closeAlertsLeftOut(rule, now);
     this.reindex();

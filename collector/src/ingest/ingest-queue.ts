@@ -6,6 +6,7 @@ import type { StoredFrame } from '../store/telemetry.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { takeEventsSection } from './events-section.js';
 import { evaluatedSamples } from './patch-age.js';
+import { EventMatchCounts, withEventMatches } from './event-match.js';
 
 export interface QueuedFrame {
   agent: EvaluatedAgent;
@@ -28,6 +29,8 @@ export interface IngestQueueOptions {
 export class IngestQueue {
   private pending: QueuedFrame[] = [];
   private scheduled = false;
+  /** Matches of event-log rules per (rule, agent) within their windows; in memory, like the engine's. */
+  private readonly eventMatches = new EventMatchCounts();
 
   constructor(
     private readonly store: Store,
@@ -71,8 +74,9 @@ export class IngestQueue {
   private writeBatch(batch: QueuedFrame[]): void {
     const started = performance.now();
     let stored: Array<StoredFrame | false>;
+    const incoming = batch.map((q) => ({ agentId: q.agent.agentId, receivedAt: q.receivedAt, ...takeEventsSection(q.frame) }));
     try {
-      stored = this.store.telemetry.writeBatch(batch.map((q) => ({ agentId: q.agent.agentId, receivedAt: q.receivedAt, ...takeEventsSection(q.frame) })));
+      stored = this.store.telemetry.writeBatch(incoming);
     } catch (err) {
       // Nothing is acknowledged, so the agents keep these frames and resend them.
       this.log.error({ err, frames: batch.length }, 'storing a batch of frames failed; not acknowledged');
@@ -81,12 +85,17 @@ export class IngestQueue {
     }
     this.metrics.ingestBatchSeconds.observe((performance.now() - started) / 1000);
     const fresh = [];
+    const eventRules = this.alerts.eventRules();
     for (let i = 0; i < batch.length; i++) {
       const item = batch[i]!;
       item.ack();
       const written = stored[i];
-      // Derived patch ages go to the rules only; the stored frame keeps what the agent sent.
-      if (written) fresh.push({ agent: item.agent, samples: evaluatedSamples(item.frame.samples, item.frame.ts, written.patchMarks) });
+      if (!written) continue;
+      // Derived patch ages and event counts go to the rules only; the stored frame keeps what the
+      // agent sent. A duplicate frame is not counted again.
+      const samples = evaluatedSamples(item.frame.samples, item.frame.ts, written.patchMarks);
+      const counted = eventRules.length === 0 ? [] : this.eventMatches.samplesFor(eventRules, item.agent, item.frame.ts, incoming[i]!.events ?? []);
+      fresh.push({ agent: item.agent, samples: withEventMatches(samples, counted) });
     }
     this.metrics.framesIngested.inc(fresh.length);
     this.metrics.framesDuplicate.inc(batch.length - fresh.length);

@@ -1,10 +1,19 @@
-import { labelsMatch, type Labels, type Sample } from '@vigil/shared';
+import { labelsMatch, type Labels, type Rule, type Sample } from '@vigil/shared';
 import { ruleForAgent, type RuleIndex } from './index-rules.js';
 import { ruleAppliesTo } from './scope.js';
 import { ruleKeyPrefix, seriesKey } from './series-key.js';
 import { FLAPPING_HISTORY } from './flapping.js';
 import { close, forgetIfQuiet, stepSeries, windowedValue } from './step.js';
 import type { AgentContext, EngineState, Transition } from './types.js';
+
+/**
+ * Whether the sample is one the rule watches. An `event.match` sample counts the matches of one
+ * rule only, named by its `rule` label: another event rule must not take it as its own.
+ */
+function sampleIsFor(rule: Rule, sample: Sample): boolean {
+  if (rule.events != null) return sample.labels?.rule === rule.id;
+  return labelsMatch(rule.labels, sample.labels);
+}
 
 /**
  * Runs one agent's samples (usually one frame, in order) through the enabled rules and returns
@@ -28,7 +37,7 @@ export function evaluateSamples(
 
     let labels: Labels | undefined;
     for (const rule of rules) {
-      if (!labelsMatch(rule.labels, sample.labels) || !ruleAppliesTo(rule, agent)) continue;
+      if (!sampleIsFor(rule, sample) || !ruleAppliesTo(rule, agent)) continue;
       // The rule as overridden for this agent (same id, so the same series); null: switched off here.
       const effective = ruleForAgent(index, rule, agent);
       if (effective === null) continue;

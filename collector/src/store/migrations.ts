@@ -380,4 +380,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE rules ADD COLUMN aggregate_window TEXT;
     `,
   },
+  {
+    version: 12,
+    name: 'event-log match rules: which entries an event.match rule counts',
+    sql: `
+      -- JSON as given to the API (log, level, source, eventId, message, window); NULL for other rules.
+      ALTER TABLE rules ADD COLUMN events TEXT;
+    `,
+  },
 ];

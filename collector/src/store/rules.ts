@@ -9,7 +9,7 @@ interface RawRule {
   for_duration: string | null; hold_for: string | null; reopen_within: string | null;
   flap_high_threshold: number | null; flap_low_threshold: number | null;
   exclude: string | null; overrides: string | null;
-  aggregate: Rule['aggregate'] | null; aggregate_window: string | null;
+  aggregate: Rule['aggregate'] | null; aggregate_window: string | null; events: string | null;
 }
 
 function toRule(r: RawRule): Rule {
@@ -20,7 +20,7 @@ function toRule(r: RawRule): Rule {
     for: r.for_duration, holdFor: r.hold_for, reopenWithin: r.reopen_within,
     flapHighThreshold: r.flap_high_threshold, flapLowThreshold: r.flap_low_threshold,
     exclude: parseJson(r.exclude, null), overrides: parseJson(r.overrides, null),
-    aggregate: r.aggregate, window: r.aggregate_window,
+    aggregate: r.aggregate, window: r.aggregate_window, events: parseJson(r.events, null),
   };
 }
 
@@ -42,17 +42,17 @@ export class RuleStore {
       .prepare(
         `INSERT INTO rules (id, name, metric, labels, op, threshold, clear_threshold, for_samples, priority, scope, runbook_id, enabled,
            created_at, updated_at, for_duration, hold_for, reopen_within, flap_high_threshold, flap_low_threshold, exclude, overrides,
-           aggregate, aggregate_window)
+           aggregate, aggregate_window, events)
          VALUES (@id, @name, @metric, @labels, @op, @threshold, @clearThreshold, @forSamples, @priority, @scope, @runbookId, @enabled,
            @createdAt, @updatedAt, @for, @holdFor, @reopenWithin, @flapHighThreshold, @flapLowThreshold, @exclude, @overrides,
-           @aggregate, @window)
+           @aggregate, @window, @events)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, metric = excluded.metric, labels = excluded.labels, op = excluded.op,
            threshold = excluded.threshold, clear_threshold = excluded.clear_threshold, for_samples = excluded.for_samples,
            priority = excluded.priority, scope = excluded.scope, runbook_id = excluded.runbook_id, enabled = excluded.enabled,
            updated_at = excluded.updated_at, for_duration = excluded.for_duration, hold_for = excluded.hold_for,
            reopen_within = excluded.reopen_within, flap_high_threshold = excluded.flap_high_threshold,
            flap_low_threshold = excluded.flap_low_threshold, exclude = excluded.exclude, overrides = excluded.overrides,
-           aggregate = excluded.aggregate, aggregate_window = excluded.aggregate_window`,
+           aggregate = excluded.aggregate, aggregate_window = excluded.aggregate_window, events = excluded.events`,
       )
       .run({
         ...rule, labels: JSON.stringify(rule.labels), scope: JSON.stringify(rule.scope), enabled: rule.enabled ? 1 : 0,
@@ -62,6 +62,7 @@ export class RuleStore {
         exclude: rule.exclude == null ? null : JSON.stringify(rule.exclude),
         overrides: rule.overrides == null ? null : JSON.stringify(rule.overrides),
         aggregate: rule.aggregate ?? null, window: rule.window ?? null,
+        events: rule.events == null ? null : JSON.stringify(rule.events),
       });
   }
 

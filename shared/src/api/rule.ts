@@ -3,6 +3,7 @@ import { durationStringSchema } from './duration-string.js';
 import { LabelsSchema } from '../labels.js';
 import { METRIC_NAME_PATTERN } from '../metrics/catalog.js';
 import { ScriptOsSchema } from './script.js';
+import { EventLevelSchema } from '../sections/events.js';
 
 export const ComparisonOpSchema = z.enum(['>', '>=', '<', '<=', '==', '!=']);
 export type ComparisonOp = z.infer<typeof ComparisonOpSchema>;
@@ -96,6 +97,40 @@ export type RuleAggregate = z.infer<typeof RuleAggregateSchema>;
  */
 export const RuleWindowSchema = durationStringSchema({ maxDays: 1, positive: true });
 
+/** The metric of event-log match rules: the collector computes it per rule at ingest (see `events`). */
+export const EVENT_MATCH_METRIC = 'event.match';
+/** A longer pattern is refused: each is run against every entry of every frame it applies to. */
+export const MAX_EVENT_MESSAGE_PATTERN_CHARS = 256;
+
+/** Refuses a pattern JavaScript cannot compile, with the engine's own reason. */
+function checkPattern(pattern: string, ctx: z.RefinementCtx): void {
+  try {
+    new RegExp(pattern);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(err as Error).message}` });
+  }
+}
+
+/**
+ * Which event-log entries an `event.match` rule counts: every criterion given must hold. The
+ * rule's value is the number of matching entries written within the last `window`, so
+ * `event.match >= 5` with window "10m" means "at least 5 such entries in 10 minutes".
+ */
+export const RuleEventsSchema = z
+  .object({
+    log: z.string().min(1).max(64).optional(),
+    /** Minimum severity: `warning` counts errors too. */
+    level: EventLevelSchema.optional(),
+    source: z.string().min(1).max(256).optional(),
+    /** Compared as text with the entry's eventId (a Windows event id or a journald MESSAGE_ID). */
+    eventId: z.union([z.number().int().nonnegative(), z.string().min(1).max(64)]).optional(),
+    /** A regular expression searched for in the message (case-sensitive unless written otherwise). */
+    message: z.string().min(1).max(MAX_EVENT_MESSAGE_PATTERN_CHARS).superRefine(checkPattern).optional(),
+    window: durationStringSchema({ maxDays: 1, positive: true }),
+  })
+  .strict();
+export type RuleEvents = z.infer<typeof RuleEventsSchema>;
+
 const RuleFields = {
   name: z.string().trim().min(1).max(200),
   metric: z.string().max(128).regex(METRIC_NAME_PATTERN, 'metric names are dotted lower-case words, e.g. disk.used_pct'),
@@ -127,6 +162,8 @@ const RuleFields = {
   // each series' samples over the last `window` instead of the latest value.
   aggregate: RuleAggregateSchema.nullish(),
   window: RuleWindowSchema.nullish(),
+  // Event-log matching: optional for the same reason; only with metric event.match.
+  events: RuleEventsSchema.nullish(),
 };
 
 /** Whether a clear threshold lies on the right side of the threshold for the operator. */
@@ -180,6 +217,23 @@ function checkAggregation(r: { aggregate?: RuleAggregate | null; window?: string
   ctx.addIssue({ code: 'custom', path: [missing], message: `${missing} is required when ${given} is set (give both or neither)` });
 }
 
+/**
+ * `events` and metric `event.match` go together: the metric has no other source, and criteria on
+ * another metric would be ignored. Its samples carry only the rule's own label, so no selector.
+ */
+function checkEvents(r: { metric?: string; labels?: Record<string, string>; events?: RuleEvents | null }, ctx: z.RefinementCtx): void {
+  const isEventMetric = r.metric === EVENT_MATCH_METRIC;
+  if (r.events != null && r.metric !== undefined && !isEventMetric) {
+    ctx.addIssue({ code: 'custom', path: ['metric'], message: `metric must be ${EVENT_MATCH_METRIC} when events is set` });
+  }
+  if (r.events == null && isEventMetric) {
+    ctx.addIssue({ code: 'custom', path: ['events'], message: `events is required with metric ${EVENT_MATCH_METRIC}` });
+  }
+  if (isEventMetric && r.labels !== undefined && Object.keys(r.labels).length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['labels'], message: `${EVENT_MATCH_METRIC} rules take no labels (each counts its own matches)` });
+  }
+}
+
 /** Body of POST /api/v1/rules. */
 export const RuleInputSchema = z
   .object({
@@ -196,7 +250,8 @@ export const RuleInputSchema = z
   .refine(clearThresholdIsConsistent, clearThresholdMessage)
   .refine(flapThresholdsAreConsistent, flapThresholdMessage)
   .superRefine(checkOverrideThresholds)
-  .superRefine(checkAggregation);
+  .superRefine(checkAggregation)
+  .superRefine(checkEvents);
 export type RuleInput = z.infer<typeof RuleInputSchema>;
 
 /** Body of PATCH /api/v1/rules/:id: any subset of the fields. */
@@ -208,5 +263,6 @@ export const RuleSchema = z
   .refine(clearThresholdIsConsistent, clearThresholdMessage)
   .refine(flapThresholdsAreConsistent, flapThresholdMessage)
   .superRefine(checkOverrideThresholds)
-  .superRefine(checkAggregation);
+  .superRefine(checkAggregation)
+  .superRefine(checkEvents);
 export type Rule = z.infer<typeof RuleSchema>;
