@@ -87,7 +87,7 @@ export const TenantSlaPolicySchema = z.object({
 });
 export type TenantSlaPolicy = z.infer<typeof TenantSlaPolicySchema>;
 
-/** Response and resolution targets of the contract (DESIGN.md). */
+/** The default response and resolution targets per priority. */
 export const DEFAULT_SLA_TARGETS: Readonly<Record<Priority, { respond: string; resolve: string }>> = {
   P1: { respond: '15m', resolve: '4h' },
   P2: { respond: '30m', resolve: '8h' },
