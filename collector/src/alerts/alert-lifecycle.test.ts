@@ -1,12 +1,12 @@
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RuleInputSchema, type RuleInput, type Sample } from '@vigil/shared';
 import { OFFLINE_RULE_ID } from '../rules/index.js';
+import { openAlertHarness, silentLog } from '../testing/alert-harness.js';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
 import { AlertEvents, type AlertEvent } from './alert-events.js';
 import { AlertService, type EvaluatedAgent } from './alert-service.js';
 
-const silent = pino({ level: 'silent' });
+const silent = silentLog;
 const T0 = 1_700_000_000_000;
 const S = 1_000;
 const M = 60_000;
@@ -27,12 +27,7 @@ describe('alert lifecycle (service + store)', () => {
   const kinds = (): string[] => seen.map((e) => e.type);
 
   beforeEach(() => {
-    temp = openTempStore();
-    seedAgent(temp.store, 'agt_a', { hostname: 'web-1' });
-    events = new AlertEvents();
-    seen = [];
-    events.subscribe((e) => seen.push(e));
-    service = new AlertService(temp.store, events, silent);
+    ({ temp, events, seen, service } = openAlertHarness([{ agentId: 'agt_a', hostname: 'web-1' }]));
   });
   afterEach(() => {
     service.stop();

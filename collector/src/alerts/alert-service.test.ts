@@ -1,12 +1,12 @@
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RuleInput, Sample } from '@vigil/shared';
 import { OFFLINE_RULE_ID } from '../rules/index.js';
+import { openAlertHarness, silentLog } from '../testing/alert-harness.js';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
 import { AlertEvents, type AlertEvent } from './alert-events.js';
 import { AlertService, type EvaluatedAgent } from './alert-service.js';
 
-const silent = pino({ level: 'silent' });
+const silent = silentLog;
 const agent: EvaluatedAgent = { agentId: 'agt_a', tenantId: 'acme', siteId: 'hq', tags: ['server'], os: 'linux', hostname: 'web-1' };
 const rootDisk: RuleInput = {
   name: 'Root disk', metric: 'disk.used_pct', labels: {}, op: '>', threshold: 90, clearThreshold: 85, forSamples: 2,
@@ -21,12 +21,7 @@ describe('AlertService (rule engine + store + events)', () => {
   let service: AlertService;
 
   beforeEach(() => {
-    temp = openTempStore();
-    seedAgent(temp.store, 'agt_a', { hostname: 'web-1' });
-    events = new AlertEvents();
-    seen = [];
-    events.subscribe((e) => seen.push(e));
-    service = new AlertService(temp.store, events, silent);
+    ({ temp, events, seen, service } = openAlertHarness([{ agentId: 'agt_a', hostname: 'web-1' }]));
   });
   afterEach(() => temp.cleanup());
 

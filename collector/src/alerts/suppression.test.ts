@@ -1,14 +1,14 @@
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert, RuleInput, Sample } from '@vigil/shared';
 import { ConnectionRegistry } from '../gateway/connection-registry.js';
 import { JobService } from '../remediation/job-service.js';
 import { OFFLINE_RULE_ID } from '../rules/index.js';
+import { openAlertHarness, silentLog } from '../testing/alert-harness.js';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
 import { AlertEvents, type AlertEvent } from './alert-events.js';
 import { AlertService, type EvaluatedAgent } from './alert-service.js';
 
-const silent = pino({ level: 'silent' });
+const silent = silentLog;
 const web: EvaluatedAgent = { agentId: 'agt_web', tenantId: 'acme', siteId: 'hq', tags: ['server'], os: 'linux', hostname: 'web-1' };
 const db: EvaluatedAgent = { ...web, agentId: 'agt_db', hostname: 'db-1' };
 const diskRule: RuleInput = {
@@ -24,13 +24,7 @@ describe('dependency suppression by the agent offline alert', () => {
   let service: AlertService;
 
   beforeEach(() => {
-    temp = openTempStore();
-    seedAgent(temp.store, web.agentId, { hostname: web.hostname });
-    seedAgent(temp.store, db.agentId, { hostname: db.hostname });
-    events = new AlertEvents();
-    seen = [];
-    events.subscribe((e) => seen.push(e));
-    service = new AlertService(temp.store, events, silent);
+    ({ temp, events, seen, service } = openAlertHarness([web, db]));
   });
   afterEach(() => temp.cleanup());
 
