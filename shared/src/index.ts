@@ -21,3 +21,4 @@ export * from './api/report.js';
 export * from './api/sla.js';
 export * from './api/notification.js';
 export * from './api/maintenance.js';
+export * from './util/deadline-signal.js';

@@ -1,4 +1,4 @@
-import type { DeliveryStatus } from '@vigil/shared';
+import { deadlineSignal, type DeliveryStatus } from '@vigil/shared';
 import { backOff } from 'exponential-backoff';
 import { DeliveryError } from './senders/delivery-error.js';
 import type { DeliveryBatch } from './types.js';
@@ -113,7 +113,8 @@ export class DeliveryQueue {
 
   /** One attempt, recorded whatever its outcome, so that stop() can wait for the record and no longer. */
   private async attemptOnce(delivery: QueuedDelivery, attemptNumber: number): Promise<void> {
-    const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.options.timeoutMs)]);
+    const deadline = deadlineSignal(this.options.timeoutMs, this.stopping.signal);
+    const signal = deadline.signal;
     try {
       await this.deps.attempt(delivery, signal);
     } catch (err) {
@@ -123,6 +124,8 @@ export class DeliveryQueue {
       // Interrupted by the shutdown: still owed, sent after the next start.
       this.deps.recorded(delivery, { status: again || stopped ? 'pending' : 'failed', error: failure.message });
       throw again ? new RetryLater(failure.message) : new GaveUp(failure.message);
+    } finally {
+      deadline.dispose();
     }
     this.deps.recorded(delivery, { status: 'sent', error: null });
   }

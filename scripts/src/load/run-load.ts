@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { deadlineSignal } from '@vigil/shared';
 import type { ApiClient } from './api-client.js';
 import { backgroundRules } from './background-rules.js';
 import { BreachDriver } from './breach-driver.js';
@@ -112,12 +113,14 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
     const connectStarted = performance.now();
     stopKeepAlive = keepAlive(agents);
     const progress = setInterval(() => log(`connected ${agents.length}/${options.agents}`), 2000);
+    const connectDeadline = deadlineSignal(options.connectTimeoutMs, signal);
     try {
       await connectFleet(api, {
         agents: options.agents, samplesPerFrame: options.samplesPerFrame, concurrency: options.connectConcurrency,
         timeoutMs: options.requestTimeoutMs, enrollmentToken, hostPrefix: `sim-${runId}`,
-      }, stats, AbortSignal.any([signal, AbortSignal.timeout(options.connectTimeoutMs)]), agents);
+      }, stats, connectDeadline.signal, agents);
     } finally {
+      connectDeadline.dispose();
       clearInterval(progress);
     }
     connectMs = performance.now() - connectStarted;

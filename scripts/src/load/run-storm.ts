@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { deadlineSignal } from '@vigil/shared';
 import type { ApiClient } from './api-client.js';
 import { ApiProber } from './api-prober.js';
 import { CollectorMetricsSampler } from './collector-metrics.js';
@@ -92,10 +93,11 @@ export async function runStorm(options: LoadOptions, ctx: StormContext): Promise
     const enrollmentToken = await api.createEnrollmentToken({ tenant: `storm-${runId}`, site: 'sim', tags: ['load-sim'], maxUses: options.agents, expiresInMs: 3_600_000 });
     log(`enrolling and connecting ${options.agents} agents (${options.connectConcurrency} at a time)`);
     stopKeepAlive = keepAlive(agents);
+    const connectDeadline = deadlineSignal(options.connectTimeoutMs, signal);
     await connectFleet(api, {
       agents: options.agents, samplesPerFrame: options.samplesPerFrame, concurrency: options.connectConcurrency,
       timeoutMs: options.requestTimeoutMs, enrollmentToken, hostPrefix: `storm-${runId}`,
-    }, stats, AbortSignal.any([signal, AbortSignal.timeout(options.connectTimeoutMs)]), agents);
+    }, stats, connectDeadline.signal, agents).finally(() => connectDeadline.dispose());
     connected = agents.length;
     if (connected === 0 && !signal.aborted) throw new Error('no simulated agent could connect');
     scheduler = new FrameScheduler(agents, options.intervalMs, stats);
@@ -110,7 +112,8 @@ export async function runStorm(options: LoadOptions, ctx: StormContext): Promise
       await collector.kill();
       log('collector killed (SIGKILL); agents reconnect with jittered backoff');
       const storm = new AbortController();
-      const stormSignal = AbortSignal.any([signal, storm.signal, AbortSignal.timeout(options.stormTimeoutMs)]);
+      const stormDeadline = deadlineSignal(options.stormTimeoutMs, AbortSignal.any([signal, storm.signal]));
+      const stormSignal = stormDeadline.signal;
       // Every agent's backoff sleep listens on it.
       setMaxListeners(0, stormSignal);
       const url = api.agentSocketUrl();
@@ -128,6 +131,7 @@ export async function runStorm(options: LoadOptions, ctx: StormContext): Promise
       } finally {
         clearInterval(progress);
         storm.abort();
+        stormDeadline.dispose();
       }
       await Promise.all([probes.agents.stop(), probes.healthz.stop()]);
       sampler.stop();
