@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { AuditLog } from './audit/audit-log.js';
+import type { TokenRevocations } from './auth/token-revocations.js';
 import type { AlertEvents } from './alerts/alert-events.js';
 import type { AlertService } from './alerts/alert-service.js';
 import type { AgentGateway } from './gateway/agent-gateway.js';
@@ -26,6 +28,8 @@ export interface AppContext {
   slaClock: SlaClock;
   notificationChannels: NotificationChannels;
   metrics: CollectorMetrics;
+  audit: AuditLog;
+  tokenRevocations: TokenRevocations;
   log: Logger;
   now: () => number;
 }

@@ -25,6 +25,9 @@ import { ensureAdminToken } from './auth/admin-token.js';
 import { AgentGateway } from './gateway/agent-gateway.js';
 import { ConnectionRegistry } from './gateway/connection-registry.js';
 import { installAuthentication } from './http/authenticate.js';
+import { installAuthorization, type RegisteredRoute } from './http/authorize.js';
+import { AuditLog } from './audit/audit-log.js';
+import { TokenRevocations } from './auth/token-revocations.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { DEFAULT_LIVENESS_CONFIG, LivenessMonitor } from './liveness/index.js';
@@ -35,6 +38,10 @@ import { NotificationDispatcher, type DispatcherOptions } from './notify/dispatc
 import { JobService } from './remediation/job-service.js';
 import { SlaClock } from './sla/sla-clock.js';
 import { reportRoutes } from './api/reports.js';
+import { authRoutes } from './api/auth.js';
+import { userRoutes } from './api/users.js';
+import { tokenRoutes } from './api/tokens.js';
+import { auditRoutes } from './api/audit.js';
 import { SlaPolicies } from './sla/sla-policies.js';
 import { Store } from './store/index.js';
 
@@ -71,6 +78,8 @@ export interface RunningCollector {
   context: AppContext;
   url: string;
   adminTokenFile: string | null;
+  /** Every route registered, with its declared permission (what the access tests walk). */
+  routes: readonly RegisteredRoute[];
   close(): Promise<void>;
 }
 
@@ -100,7 +109,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   let publicUrl = options.publicUrl ?? process.env.VIGIL_PUBLIC_URL ?? '';
   const notifications = new NotificationDispatcher({ store, channels: notificationChannels, events: alertEvents, metrics, log, now, baseUrl: () => publicUrl }, options.notifications);
   const registry = new ConnectionRegistry();
-  const jobs = new JobService(store, registry, log, now);
+  const audit = new AuditLog(store, now);
+  const jobs = new JobService(store, registry, log, now, audit);
   alertEvents.subscribe((event) => jobs.onAlertEvent(event, (ruleId) => alerts.getRule(ruleId)?.runbookId));
   const ingest = new IngestQueue(store, alerts, metrics, log, now);
   const heartbeatSec = options.heartbeatSec ?? 30;
@@ -114,7 +124,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     ...(options.offlineAfterMs !== undefined ? { offlineAfterMs: options.offlineAfterMs } : {}),
     ...(options.restartGraceMs !== undefined ? { restartGraceMs: options.restartGraceMs } : {}),
   }, options.livenessSweepMs);
-  const context: AppContext = { store, alerts, alertEvents, jobs, registry, gateway, liveness, maintenance, slaPolicies, slaClock, notificationChannels, metrics, log, now };
+  const tokenRevocations = new TokenRevocations();
+  const context: AppContext = { store, alerts, alertEvents, jobs, registry, gateway, liveness, maintenance, slaPolicies, slaClock, notificationChannels, audit, tokenRevocations, metrics, log, now };
   // Catches up on what fell due while the collector was down before agents can change anything.
   slaClock.start();
 
@@ -126,7 +137,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   });
   installErrorHandling(app);
-  installAuthentication(app, store);
+  // Before authentication: the plugin's own onRequest hook must run first for it to close the socket
+  // of an upgrade that authentication refuses (else every refused upgrade leaks a connection).
   await app.register(websocket, {
     options: { maxPayload: MAX_MESSAGE_BYTES },
     // The default handler logs every protocol violation at error level and terminates the socket,
@@ -137,12 +149,19 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       if (socket.readyState === socket.OPEN) socket.close(1011, 'internal error');
     },
   });
+  installAuthentication(app, store, now);
+  // Before any route, so that a route without a declared permission refuses to register.
+  const routes = installAuthorization(app);
   app.get('/agent', { websocket: true, config: { public: true } }, (socket, request) => gateway.accept(socket, request));
   for (const routes of [healthRoutes, consoleRoutes, enrollmentRoutes, agentRoutes, eventRoutes, ruleRoutes, alertRoutes, alertStreamRoutes, scriptRoutes, jobRoutes, tenantRoutes, slaPolicyRoutes, reportRoutes]) {
     await app.register(async (scoped) => routes(scoped, context));
   }
   await app.register(async (scoped) => maintenanceWindowRoutes(scoped, context));
   await app.register(async (scoped) => notificationChannelRoutes(scoped, context));
+  await app.register(async (scoped) => authRoutes(scoped, context));
+  await app.register(async (scoped) => userRoutes(scoped, context));
+  await app.register(async (scoped) => tokenRoutes(scoped, context));
+  await app.register(async (scoped) => auditRoutes(scoped, context));
 
   // Subscribed before maintenance.start() so that its releases notify; resends what was left pending.
   notifications.start();
@@ -159,7 +178,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 
   let closed = false;
   return {
-    app, context, url, adminTokenFile,
+    app, context, url, adminTokenFile, routes,
     async close() {
       if (closed) return;
       closed = true;

@@ -22,3 +22,5 @@ export * from './api/sla.js';
 export * from './api/notification.js';
 export * from './api/maintenance.js';
 export * from './util/deadline-signal.js';
+export * from './api/access.js';
+export * from './api/time-bound.js';

@@ -91,6 +91,11 @@ describe('from a real endpoint to an alert, a remediation and the live feed', ()
     expect(job.runs[0]!.stderr).toBe('to stderr\n');
     const detail = await collector.api('GET', `/api/v1/alerts/${alert.id}`);
     expect(detail.body.jobs.map((j: Job) => j.id)).toEqual([job.id]);
+    // Nobody asked for this run: the audit log names the runbook as its actor.
+    const audit = await collector.api('GET', `/api/v1/audit?action=job.dispatched&targetId=${job.id}`);
+    expect(audit.body.entries).toEqual([expect.objectContaining({
+      actorType: 'system', actorId: runbook.body.id, tenantId: 'acme', after: expect.objectContaining({ alertId: alert.id, runbookId: runbook.body.id }),
+    })]);
 
     // One alert per series, however many breaching frames arrive.
     const seqAtOpen = (await collector.api('GET', `/api/v1/agents/${agentId}`)).body.lastSeq as number;

@@ -59,8 +59,8 @@ describe('dependency suppression by the agent offline alert', () => {
   });
 
   it('opens alerts of an offline agent suppressed, and does not run their runbook', () => {
-    temp.store.scripts.insert({ id: 'scr_1', name: 'Clean', shell: 'sh', body: 'true', args: [], env: {}, timeoutSec: 10, os: ['linux'], createdAt: 1 });
-    temp.store.scripts.insertRunbook({ id: 'rbk_1', name: 'Clean', scriptId: 'scr_1', createdAt: 1 });
+    temp.store.scripts.insert({ id: 'scr_1', name: 'Clean', shell: 'sh', body: 'true', args: [], env: {}, timeoutSec: 10, os: ['linux'], tenantId: null, createdAt: 1 });
+    temp.store.scripts.insertRunbook({ id: 'rbk_1', name: 'Clean', scriptId: 'scr_1', tenantId: null, createdAt: 1 });
     const jobs = new JobService(temp.store, new ConnectionRegistry(), silent, () => 50);
     events.subscribe((e) => jobs.onAlertEvent(e, (ruleId) => service.getRule(ruleId)?.runbookId));
     service.createRule({ ...diskRule, runbookId: 'rbk_1' }, 1);

@@ -4,10 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { createEnrollmentToken } from '../auth/enrollment-tokens.js';
+import { seesAllTenants, visibleTenants } from '../auth/caller.js';
 import { hashSecret } from '../auth/secrets.js';
 import { ApiError } from '../http/api-error.js';
 import { parseOr400 } from '../http/validate.js';
 import { newId } from '../store/ids.js';
+import { enrollmentTokenOwnership, namedTenant } from './ownership.js';
 
 const REFUSALS = {
   unknown: 'enrollment token is not valid',
@@ -37,18 +39,48 @@ export async function enrollmentRoutes(app: FastifyInstance, ctx: AppContext): P
   });
   const refusedTokens = app.createRateLimit({ max: ENROLLMENT_LIMITS.failures.max, timeWindow: ENROLLMENT_LIMITS.failures.timeWindowMs });
 
-  app.post('/api/v1/enrollment-tokens', async (request, reply) => {
+  // Onboarding a new client in one command creates its tenant on the fly, which only an all-tenant
+  // caller may do; anyone else names one of their existing tenants (a new site in it is fine).
+  app.post('/api/v1/enrollment-tokens', {
+    config: { auth: { permission: 'agents:manage', tenants: (request) => namedTenant(request.body, 'tenant') } },
+  }, async (request, reply) => {
     const input = parseOr400(EnrollmentTokenInputSchema, request.body);
-    const created = createEnrollmentToken(ctx.store, input, ctx.now());
+    const now = ctx.now();
+    const created = ctx.store.transaction(() => {
+      if (!seesAllTenants(request.caller!) && !ctx.store.tenants.getTenant(input.tenant)) throw ApiError.notFound('tenant', input.tenant);
+      const ensured = ctx.store.tenants.ensureTenantAndSite(input.tenant, input.site, now);
+      if (ensured.tenantCreated) {
+        ctx.audit.record(request, { action: 'tenant.created', tenantId: input.tenant, target: { type: 'tenant', id: input.tenant }, after: { name: input.tenant } });
+      }
+      if (ensured.siteCreated) {
+        ctx.audit.record(request, {
+          action: 'site.created', tenantId: input.tenant, target: { type: 'site', id: `${input.tenant}/${input.site}` }, after: { name: input.site },
+        });
+      }
+      const token = createEnrollmentToken(ctx.store, input, now);
+      ctx.audit.record(request, {
+        action: 'enrollment_token.created', tenantId: token.tenantId, target: { type: 'enrollment_token', id: token.id },
+        after: { siteId: token.siteId, tags: token.tags, expiresAt: token.expiresAt, maxUses: token.maxUses },
+      });
+      return token;
+    });
     request.log.info({ tenant: created.tenantId, site: created.siteId, tokenId: created.id }, 'enrollment token created');
     return reply.status(201).send(created);
   });
 
-  app.get('/api/v1/enrollment-tokens', async () => ({ enrollmentTokens: ctx.store.tokens.listEnrollmentTokens() }));
+  app.get('/api/v1/enrollment-tokens', { config: { auth: { permission: 'agents:manage' } } }, async (request) => ({
+    enrollmentTokens: ctx.store.tokens.listEnrollmentTokens(visibleTenants(request.caller!)),
+  }));
 
-  app.delete('/api/v1/enrollment-tokens/:id', async (request, reply) => {
+  app.delete('/api/v1/enrollment-tokens/:id', {
+    config: { auth: { permission: 'agents:manage', target: enrollmentTokenOwnership(ctx) } },
+  }, async (request, reply) => {
     const { id } = parseOr400(z.object({ id: z.string().min(1) }), request.params, 'params');
-    if (!ctx.store.tokens.revokeEnrollmentToken(id, ctx.now())) throw ApiError.notFound('active enrollment token', id);
+    ctx.store.transaction(() => {
+      const token = ctx.store.tokens.getEnrollmentToken(id);
+      if (!token || !ctx.store.tokens.revokeEnrollmentToken(id, ctx.now())) throw ApiError.notFound('active enrollment token', id);
+      ctx.audit.record(request, { action: 'enrollment_token.revoked', tenantId: token.tenantId, target: { type: 'enrollment_token', id } });
+    });
     request.log.info({ tokenId: id, by: request.caller?.name }, 'enrollment token revoked');
     return reply.status(204).send();
   });
@@ -78,10 +110,16 @@ export async function enrollmentRoutes(app: FastifyInstance, ctx: AppContext): P
     }
     const { token } = use;
     const agentId = newId('agt');
-    ctx.store.agents.insert({
-      id: agentId, tenantId: token.tenantId, siteId: token.siteId, hostname: body.hostname,
-      os: { platform: body.os.platform, distro: body.os.distro, release: body.os.release, arch: body.os.arch },
-      agentVersion: body.agentVersion, tags: token.tags, publicKey: body.publicKey, enrolledAt: now,
+    ctx.store.transaction(() => {
+      ctx.store.agents.insert({
+        id: agentId, tenantId: token.tenantId, siteId: token.siteId, hostname: body.hostname,
+        os: { platform: body.os.platform, distro: body.os.distro, release: body.os.release, arch: body.os.arch },
+        agentVersion: body.agentVersion, tags: token.tags, publicKey: body.publicKey, enrolledAt: now,
+      });
+      ctx.audit.recordAs({ type: 'agent', id: agentId, name: body.hostname, sourceIp: request.ip }, {
+        action: 'agent.enrolled', tenantId: token.tenantId, target: { type: 'agent', id: agentId },
+        after: { enrollmentTokenId: token.id, siteId: token.siteId },
+      });
     });
     request.log.info({ agentId, tenant: token.tenantId, site: token.siteId, hostname: body.hostname }, 'agent enrolled');
     const response: EnrollResponse = { agentId, tenantId: token.tenantId, siteId: token.siteId, tags: token.tags };

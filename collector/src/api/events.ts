@@ -1,21 +1,16 @@
-import { EventLevelSchema } from '@vigil/shared';
+import { EventLevelSchema, TimeBoundSchema } from '@vigil/shared';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../http/api-error.js';
 import { parseOr400 } from '../http/validate.js';
-
-/** A time bound as Unix milliseconds or an ISO 8601 timestamp. */
-const TimeParam = z.union([
-  z.coerce.number().int().nonnegative(),
-  z.iso.datetime({ offset: true }).transform((s: string) => Date.parse(s)),
-]);
+import { agentOwnership } from './ownership.js';
 
 const EventsQuery = z.object({
   log: z.string().min(1).max(64).optional(),
   level: EventLevelSchema.optional(),
-  since: TimeParam.optional(),
-  until: TimeParam.optional(),
+  since: TimeBoundSchema.optional(),
+  until: TimeBoundSchema.optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 
@@ -23,7 +18,7 @@ const IdParams = z.object({ id: z.string().min(1) });
 
 /** GET /api/v1/agents/:id/events: the event-log entries an agent reported, oldest first. */
 export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.get('/api/v1/agents/:id/events', async (request) => {
+  app.get('/api/v1/agents/:id/events', { config: { auth: { permission: 'agents:read', target: agentOwnership(ctx) } } }, async (request) => {
     const { id } = parseOr400(IdParams, request.params, 'params');
     const q = parseOr400(EventsQuery, request.query, 'query');
     if (!ctx.store.agents.get(id)) throw ApiError.notFound('agent', id);

@@ -5,7 +5,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
   app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok', agentsConnected: ctx.registry.size }));
 
   // Prometheus exposition of the collector itself; scrape it with a bearer token.
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { config: { auth: { permission: 'collector:metrics' } } }, async (_request, reply) => {
     reply.header('content-type', ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();
   });

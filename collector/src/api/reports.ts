@@ -4,9 +4,11 @@ import type { AppContext } from '../app-context.js';
 import { ApiError } from '../http/api-error.js';
 import { parseOr400 } from '../http/validate.js';
 import { computeKpis } from '../reports/kpi.js';
+import { owningTenant } from './ownership.js';
 
 export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.get('/api/v1/reports/kpi', async (request) => {
+  // Without ?tenant= the report covers every tenant, which only an all-tenant caller may see.
+  app.get('/api/v1/reports/kpi', { config: { auth: { permission: 'reports:read', tenants: (request) => owningTenant(request.query, 'tenant') } } }, async (request) => {
     const q = parseOr400(KpiQuerySchema, request.query, 'query');
     let securityPatchMaxAgeMs: number;
     try {

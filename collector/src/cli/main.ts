@@ -1,11 +1,11 @@
-import { EnrollmentTokenInputSchema, describeZodError, parseDuration } from '@vigil/shared';
+import { EnrollmentTokenInputSchema, parseDuration } from '@vigil/shared';
 import { Command, InvalidArgumentError } from 'commander';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { createEnrollmentToken } from '../auth/enrollment-tokens.js';
-import { databaseFile, startCollector } from '../server.js';
-import { Store } from '../store/index.js';
+import { startCollector } from '../server.js';
+import { CLI_ACTOR, parsedOrExit, withOfflineStore } from './offline.js';
+import { addUserCommand } from './user-command.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -115,25 +115,25 @@ enrollToken
   .option('--expires <duration>', 'lifetime, e.g. 24h or 7d', '24h')
   .option('--max-uses <n>', 'how many agents may enroll with it')
   .option('--data <dir>', 'data directory (env VIGIL_DATA)', process.env.VIGIL_DATA ?? './data')
-  .action((opts: { tenant: string; site: string; tags: string; expires: string; maxUses?: string; data: string }) => {
-    const parsed = EnrollmentTokenInputSchema.safeParse({
+  .action(async (opts: { tenant: string; site: string; tags: string; expires: string; maxUses?: string; data: string }) => {
+    const input = parsedOrExit(EnrollmentTokenInputSchema.safeParse({
       tenant: opts.tenant, site: opts.site,
       tags: opts.tags.split(',').map((t) => t.trim()).filter(Boolean),
       expiresInMs: parseDuration(opts.expires),
       maxUses: opts.maxUses === undefined ? null : Number(opts.maxUses),
-    });
-    if (!parsed.success) {
-      process.stderr.write(`vigil-collector: ${describeZodError(parsed.error)}\n`);
-      process.exit(2);
-    }
-    mkdirSync(resolve(opts.data), { recursive: true, mode: 0o700 });
-    const store = Store.open(databaseFile(opts.data));
-    try {
-      process.stdout.write(`${createEnrollmentToken(store, parsed.data, Date.now()).token}\n`);
-    } finally {
-      store.close();
-    }
+    }));
+    const token = await withOfflineStore(opts.data, (store, audit) => store.transaction(() => {
+      const created = createEnrollmentToken(store, input, Date.now());
+      audit.recordAs(CLI_ACTOR, {
+        action: 'enrollment_token.created', tenantId: created.tenantId, target: { type: 'enrollment_token', id: created.id },
+        after: { siteId: created.siteId, tags: created.tags, expiresAt: created.expiresAt, maxUses: created.maxUses },
+      });
+      return created.token;
+    }));
+    process.stdout.write(`${token}\n`);
   });
+
+addUserCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`vigil-collector: ${(err as Error).message}\n`);

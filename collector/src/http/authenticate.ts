@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Store } from '../store/index.js';
+import { callerFor, type Caller } from '../auth/caller.js';
 import { hashSecret } from '../auth/secrets.js';
+import type { Store } from '../store/index.js';
 import { ApiError } from './api-error.js';
 
-export interface Caller { tokenId: string; name: string; role: string }
+export type { Caller } from '../auth/caller.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller | null;
   }
   interface FastifyContextConfig {
-    /** Routes that answer without a bearer token (health, agent enrollment). */
+    /** Routes that answer without a bearer token (health, agent enrollment, login). */
     public?: boolean;
     /** Routes that may take the token as ?token= (browsers cannot set headers on a WebSocket). */
     tokenInQuery?: boolean;
@@ -30,16 +31,27 @@ function bearerFrom(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-/** Every route requires a valid API token unless its config says `public: true`. */
-export function installAuthentication(app: FastifyInstance, store: Store): void {
+/** A token's last use is written at most this often: a busy script must not turn every read into a write. */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Every route requires a valid token unless its config says `public: true`; the caller (user,
+ * role, tenants, permissions) is looked up afresh on each request. What the caller may do is
+ * decided by authorize.ts.
+ */
+export function installAuthentication(app: FastifyInstance, store: Store, now: () => number): void {
   app.decorateRequest('caller', null);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public || !request.routeOptions.url) return;
-    const token = bearerFrom(request);
-    if (!token) throw new ApiError(401, 'unauthorized', 'missing bearer token: send Authorization: Bearer <token>');
-    const row = store.tokens.findApiTokenByHash(hashSecret(token));
-    if (!row || row.revokedAt !== null) throw new ApiError(401, 'unauthorized', 'invalid or revoked API token');
-    request.caller = { tokenId: row.id, name: row.name, role: row.role };
+    const secret = bearerFrom(request);
+    if (!secret) throw new ApiError(401, 'unauthorized', 'missing bearer token: send Authorization: Bearer <token>');
+    const token = store.tokens.findApiTokenByHash(hashSecret(secret));
+    const user = token?.userId ? store.users.get(token.userId) : undefined;
+    const at = now();
+    const caller = callerFor(token, user, at);
+    if ('refused' in caller) throw new ApiError(401, 'unauthorized', caller.refused);
+    if (token!.lastUsedAt === null || at - token!.lastUsedAt >= TOUCH_EVERY_MS) store.tokens.touchApiToken(token!.id, at);
+    request.caller = caller;
   });
 }
 

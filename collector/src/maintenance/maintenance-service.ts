@@ -110,30 +110,41 @@ export class MaintenanceService {
     return { ...window, occurrence: upcomingOccurrence(window, now) };
   }
 
-  create(input: MaintenanceWindowInput, now: number): MaintenanceWindow {
+  /** `record` runs inside the transaction that stores the change (its audit entry). */
+  create(input: MaintenanceWindowInput, now: number, record?: (window: MaintenanceWindow) => void): MaintenanceWindow {
     this.requireUsable(input, now);
     const window: MaintenanceWindow = { ...input, id: newId('mnt'), createdAt: now, updatedAt: now };
-    this.deps.store.maintenance.save(window);
+    this.deps.store.transaction(() => {
+      this.deps.store.maintenance.save(window);
+      record?.(window);
+    });
     this.windows = [...this.windows, window];
     this.changed(now);
     return window;
   }
 
-  patch(id: string, patch: MaintenanceWindowPatch, now: number): MaintenanceWindow {
+  /** `record` runs inside the transaction that stores the change (its audit entry). */
+  patch(id: string, patch: MaintenanceWindowPatch, now: number, record?: (after: MaintenanceWindow, before: MaintenanceWindow) => void): MaintenanceWindow {
     const current = this.get(id);
     const merged = MaintenanceWindowInputSchema.safeParse(mergeWindowPatch(current, patch));
     if (!merged.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(merged.error)}`);
     this.requireUsable(merged.data, now);
     const window: MaintenanceWindow = { ...merged.data, id, createdAt: current.createdAt, updatedAt: now };
-    this.deps.store.maintenance.save(window);
+    this.deps.store.transaction(() => {
+      this.deps.store.maintenance.save(window);
+      record?.(window, current);
+    });
     this.windows = this.windows.map((w) => (w.id === id ? window : w));
     this.changed(now);
     return window;
   }
 
-  delete(id: string, now: number): void {
-    this.get(id);
-    this.deps.store.maintenance.delete(id);
+  delete(id: string, now: number, record?: (window: MaintenanceWindow) => void): void {
+    const window = this.get(id);
+    this.deps.store.transaction(() => {
+      this.deps.store.maintenance.delete(id);
+      record?.(window);
+    });
     this.windows = this.windows.filter((w) => w.id !== id);
     this.changed(now);
   }

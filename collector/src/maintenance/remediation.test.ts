@@ -24,8 +24,8 @@ describe('remediation around maintenance windows (JobService.onAlertEvent)', () 
   beforeEach(() => {
     temp = openTempStore();
     seedAgent(temp.store, 'agt_a');
-    temp.store.scripts.insert({ id: 'scr_1', name: 'fix', shell: 'sh', body: 'true', args: [], env: {}, timeoutSec: 10, os: ['linux'], createdAt: T0 });
-    temp.store.scripts.insertRunbook({ id: 'rbk_1', name: 'fix', scriptId: 'scr_1', createdAt: T0 });
+    temp.store.scripts.insert({ id: 'scr_1', name: 'fix', shell: 'sh', body: 'true', args: [], env: {}, timeoutSec: 10, os: ['linux'], tenantId: null, createdAt: T0 });
+    temp.store.scripts.insertRunbook({ id: 'rbk_1', name: 'fix', scriptId: 'scr_1', tenantId: null, createdAt: T0 });
     // Jobs name their alert (a foreign key): the alert must be stored.
     temp.store.alerts.insert({ ...alert(), seriesKey: 'rul_1|agt_a|{}' });
     jobs = new JobService(temp.store, new ConnectionRegistry(), pino({ level: 'silent' }), () => T0);

@@ -33,34 +33,47 @@ export class NotificationChannels {
     return this.plans;
   }
 
-  /** Creates a channel; a webhook without a secret gets a generated one, returned here and never again. */
-  create(input: NotificationChannelInput, now: number): { channel: StoredNotificationChannel; secret: string | null } {
+  /**
+   * Creates a channel; a webhook without a secret gets a generated one, returned here and never
+   * again. `record` runs inside the transaction that stores it (its audit entry).
+   */
+  create(input: NotificationChannelInput, now: number, record?: (channel: StoredNotificationChannel) => void): { channel: StoredNotificationChannel; secret: string | null } {
     const secret = input.kind === 'webhook' ? (input.secret ?? randomBytes(32).toString('base64url')) : null;
     const channel = { ...input, ...(secret !== null ? { secret } : {}), id: newId('nch'), createdAt: now, updatedAt: now } as StoredNotificationChannel;
-    this.save(channel);
+    this.save(channel, () => record?.(channel));
     return { channel, secret };
   }
 
   /** Merges the patch and validates the result as a whole: a new target must fit the channel's kind. */
-  patch(id: string, patch: NotificationChannelPatch, now: number): StoredNotificationChannel {
+  patch(
+    id: string, patch: NotificationChannelPatch, now: number,
+    record?: (after: StoredNotificationChannel, before: StoredNotificationChannel) => void,
+  ): StoredNotificationChannel {
     const current = this.channels.get(id);
     if (!current) throw ApiError.notFound('notification channel', id);
     const { id: _id, createdAt, updatedAt: _updatedAt, ...config } = current;
     const merged = NotificationChannelInputSchema.safeParse({ ...config, ...patch });
     if (!merged.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(merged.error)}`);
     const channel = { ...merged.data, id, createdAt, updatedAt: now } as StoredNotificationChannel;
-    this.save(channel);
+    this.save(channel, () => record?.(channel, current));
     return channel;
   }
 
-  delete(id: string): void {
-    if (!this.store.notifications.deleteChannel(id)) throw ApiError.notFound('notification channel', id);
+  delete(id: string, record?: (channel: StoredNotificationChannel) => void): void {
+    const current = this.channels.get(id);
+    this.store.transaction(() => {
+      if (!current || !this.store.notifications.deleteChannel(id)) throw ApiError.notFound('notification channel', id);
+      record?.(current);
+    });
     this.channels.delete(id);
     this.replan();
   }
 
-  private save(channel: StoredNotificationChannel): void {
-    this.store.notifications.saveChannel(channel);
+  private save(channel: StoredNotificationChannel, record: () => void): void {
+    this.store.transaction(() => {
+      this.store.notifications.saveChannel(channel);
+      record();
+    });
     this.channels.set(channel.id, channel);
     this.replan();
   }

@@ -1,14 +1,20 @@
 import type { JobInput, JobResultMessage, JobStartedMessage, JobRun, Job } from '@vigil/shared';
 import type { Logger } from 'pino';
 import type { AlertEvent } from '../alerts/alert-events.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { ConnectionRegistry } from '../gateway/connection-registry.js';
 import { ApiError } from '../http/api-error.js';
 import type { Store } from '../store/index.js';
+import type { JobRecord } from '../store/jobs.js';
 import { newId } from '../store/ids.js';
 
 export interface CreateJobRequest extends JobInput {
   createdBy: string;
   alertId?: string | null;
+  /** The tenants whose scripts and agents the requester may use; null (the default): every one. */
+  visibleTenants?: readonly string[] | null;
+  /** Runs inside the transaction that stores the job (its audit entry). */
+  onCreated?: (job: JobRecord, agentCount: number) => void;
 }
 
 /**
@@ -21,22 +27,39 @@ export class JobService {
     private readonly registry: ConnectionRegistry,
     private readonly log: Logger,
     private readonly now: () => number,
+    /** Where automatic runs are recorded; runs by hand are recorded by their route, with their caller. */
+    private readonly audit?: AuditLog,
   ) {}
 
   create(request: CreateJobRequest): Job {
+    const visible = request.visibleTenants ?? null;
+    const sees = (tenantId: string) => visible === null || visible.includes(tenantId);
     const script = this.store.scripts.get(request.scriptId);
-    if (!script) throw new ApiError(400, 'invalid_body', `invalid body: scriptId: script ${request.scriptId} does not exist`);
+    // Another tenant's script is answered like a missing one: its existence is not the requester's business.
+    if (!script || (script.tenantId !== null && !sees(script.tenantId))) {
+      throw new ApiError(400, 'invalid_body', `invalid body: scriptId: script ${request.scriptId} does not exist`);
+    }
     const agentIds = [...new Set(request.agentIds)];
-    const missing = agentIds.filter((id) => !this.store.agents.get(id));
-    if (missing.length > 0) {
-      throw new ApiError(400, 'invalid_body', `invalid body: agentIds: unknown agent${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')}`);
+    const tenants = new Set<string>();
+    for (const id of agentIds) {
+      const agent = this.store.agents.get(id);
+      if (!agent || !sees(agent.tenantId)) throw ApiError.notFound('agent', id);
+      // A tenant's script is that tenant's business; it never runs on another's endpoints.
+      if (script.tenantId !== null && agent.tenantId !== script.tenantId) {
+        throw new ApiError(400, 'invalid_body', `invalid body: agentIds: script ${script.id} belongs to tenant ${script.tenantId}; agent ${id} is of tenant ${agent.tenantId}`);
+      }
+      tenants.add(agent.tenantId);
     }
     const now = this.now();
-    const job = {
+    const job: JobRecord = {
       id: newId('job'), scriptId: script.id, scriptName: script.name, alertId: request.alertId ?? null,
-      args: request.args ?? script.args, createdBy: request.createdBy, createdAt: now,
+      args: request.args ?? script.args, tenantId: tenants.size === 1 ? [...tenants][0]! : null, createdBy: request.createdBy, createdAt: now,
     };
-    const runs = this.store.jobs.create(job, agentIds, () => newId('run'));
+    const runs = this.store.transaction(() => {
+      const created = this.store.jobs.create(job, agentIds, () => newId('run'));
+      request.onCreated?.(job, agentIds.length);
+      return created;
+    });
     this.log.info({ jobId: job.id, scriptId: script.id, agents: agentIds.length, alertId: job.alertId, by: request.createdBy }, 'job created');
     this.dispatch(job.id, runs);
     return this.store.jobs.get(job.id)!;
@@ -104,7 +127,15 @@ export class JobService {
       return;
     }
     try {
-      this.create({ scriptId: runbook.scriptId, agentIds: [event.alert.agentId], args: runbook.args, createdBy: `runbook:${runbook.id}`, alertId: event.alert.id });
+      // A tenant's runbook remediates that tenant's endpoints only.
+      this.create({
+        scriptId: runbook.scriptId, agentIds: [event.alert.agentId], args: runbook.args, createdBy: `runbook:${runbook.id}`, alertId: event.alert.id,
+        visibleTenants: runbook.tenantId === null ? null : [runbook.tenantId],
+        onCreated: (job, agents) => this.audit?.recordAs({ type: 'system', id: runbook.id, name: `runbook ${runbook.name}`, sourceIp: null }, {
+          action: 'job.dispatched', tenantId: job.tenantId, target: { type: 'job', id: job.id },
+          after: { scriptId: job.scriptId, agents, runbookId: runbook.id, alertId: event.alert.id },
+        }),
+      });
     } catch (err) {
       this.log.error({ err, alertId: event.alert.id, runbookId }, 'starting the runbook failed');
     }

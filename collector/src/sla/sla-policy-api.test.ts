@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { slaPolicyRoutes } from '../api/sla-policy.js';
 import type { AppContext } from '../app-context.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { installErrorHandling } from '../http/error-handler.js';
 // The route logs who called; the request's `caller` is declared beside the authentication.
 import type {} from '../http/authenticate.js';
@@ -18,7 +19,9 @@ describe('GET|PUT /api/v1/tenants/:id/sla-policy', () => {
   beforeEach(async () => {
     temp = openTempStore();
     temp.store.tenants.createTenant('acme', 'Acme', 1);
-    const ctx = { store: temp.store, slaPolicies: new SlaPolicies(temp.store), log: pino({ level: 'silent' }), now: () => NOW } as unknown as AppContext;
+    const ctx = {
+      store: temp.store, slaPolicies: new SlaPolicies(temp.store), audit: new AuditLog(temp.store, () => NOW), log: pino({ level: 'silent' }), now: () => NOW,
+    } as unknown as AppContext;
     app = Fastify();
     installErrorHandling(app);
     await app.register(async (scoped) => slaPolicyRoutes(scoped, ctx));

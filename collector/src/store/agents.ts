@@ -17,7 +17,17 @@ export interface AgentRow {
   revokedAt: number | null;
 }
 
-export interface AgentFilter { tenantId?: string; siteId?: string; limit?: number; offset?: number }
+export interface AgentFilter {
+  tenantId?: string | undefined;
+  siteId?: string | undefined;
+  /** Agents carrying this tag. */
+  tag?: string | undefined;
+  platform?: OsPlatform | undefined;
+  /** Null or absent: every tenant's agents; else only these tenants'. */
+  visibleTenants?: readonly string[] | null;
+  limit?: number;
+  offset?: number;
+}
 
 const SELECT = `SELECT id, tenant_id, site_id, hostname, os_platform, os_distro, os_release, os_arch, agent_version,
   tags, public_key, enrolled_at, last_seen_at, last_seq, revoked_at FROM agents`;
@@ -71,6 +81,12 @@ export class AgentStore {
     const params: unknown[] = [];
     if (filter.tenantId) { where.push('tenant_id = ?'); params.push(filter.tenantId); }
     if (filter.siteId) { where.push('site_id = ?'); params.push(filter.siteId); }
+    if (filter.tag) { where.push('EXISTS (SELECT 1 FROM json_each(agents.tags) WHERE value = ?)'); params.push(filter.tag); }
+    if (filter.platform) { where.push('os_platform = ?'); params.push(filter.platform); }
+    if (filter.visibleTenants) {
+      where.push(`tenant_id IN (${filter.visibleTenants.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...filter.visibleTenants);
+    }
     const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY hostname, id LIMIT ? OFFSET ?`;
     params.push(filter.limit ?? 1000, filter.offset ?? 0);
     return (this.db.prepare(sql).all(...params) as RawAgent[]).map(toAgent);

@@ -30,6 +30,8 @@ export interface AlertFilter {
   priority?: Priority;
   tenantId?: string;
   agentId?: string;
+  /** Null or absent: every tenant's alerts; else only these tenants'. */
+  visibleTenants?: readonly string[] | null;
   limit?: number;
 }
 
@@ -228,6 +230,10 @@ export class AlertStore {
     if (filter.priority) { where.push('priority = ?'); params.push(filter.priority); }
     if (filter.tenantId) { where.push('tenant_id = ?'); params.push(filter.tenantId); }
     if (filter.agentId) { where.push('agent_id = ?'); params.push(filter.agentId); }
+    if (filter.visibleTenants) {
+      where.push(`tenant_id IN (${filter.visibleTenants.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...filter.visibleTenants);
+    }
     params.push(filter.limit ?? 1000);
     const sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id LIMIT ?`;
     return (this.db.prepare(sql).all(...params) as RawAlert[]).map(toAlert);

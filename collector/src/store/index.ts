@@ -13,6 +13,8 @@ import { TokenStore } from './tokens.js';
 import { SlaStore } from './sla.js';
 import { NotificationStore } from './notifications.js';
 import { MaintenanceStore } from './maintenance.js';
+import { AuditStore } from './audit.js';
+import { UserStore } from './users.js';
 
 interface Unit {
   afterCommit: Array<() => void>;
@@ -36,6 +38,8 @@ export class Store {
   readonly sla: SlaStore;
   readonly notifications: NotificationStore;
   readonly maintenance: MaintenanceStore;
+  readonly audit: AuditStore;
+  readonly users: UserStore;
   /** The outermost transaction under way, if any. */
   private unit: Unit | null = null;
 
@@ -54,6 +58,8 @@ export class Store {
     this.sla = new SlaStore(db);
     this.notifications = new NotificationStore(db);
     this.maintenance = new MaintenanceStore(db);
+    this.audit = new AuditStore(db);
+    this.users = new UserStore(db);
   }
 
   /**
@@ -118,3 +124,6 @@ export { NEW_ALERT_LIFECYCLE, type AlertRecord, type AlertFilter } from './alert
 export type { IncomingFrame } from './telemetry.js';
 export type { EventQuery } from './events.js';
 export type { KnownAgentRow, PresenceChangeRow } from './presence.js';
+export type { UserRow, NewUser } from './users.js';
+export type { ApiTokenRow, NewApiToken } from './tokens.js';
+export type { AuditRecord, AuditVisibility } from './audit.js';

@@ -39,8 +39,8 @@ export class JobStore {
   create(job: JobRecord, agentIds: readonly string[], newRunId: () => string): JobRun[] {
     return this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO jobs (id, script_id, script_name, alert_id, args, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(job.id, job.scriptId, job.scriptName, job.alertId, JSON.stringify(job.args), job.createdBy, job.createdAt);
+        .prepare('INSERT INTO jobs (id, script_id, script_name, alert_id, args, tenant_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(job.id, job.scriptId, job.scriptName, job.alertId, JSON.stringify(job.args), job.tenantId, job.createdBy, job.createdAt);
       const insertRun = this.db.prepare("INSERT INTO job_runs (id, job_id, agent_id, state, queued_at) VALUES (?, ?, ?, 'queued', ?)");
       return agentIds.map((agentId) => {
         const id = newRunId();
@@ -61,11 +61,33 @@ export class JobStore {
     return raw ? { ...toJob(raw), runs: this.runsOf(id) } : undefined;
   }
 
-  list(filter: { alertId?: string; limit?: number } = {}): Job[] {
-    const rows = (filter.alertId
-      ? this.db.prepare('SELECT * FROM jobs WHERE alert_id = ? ORDER BY created_at DESC LIMIT ?').all(filter.alertId, filter.limit ?? 100)
-      : this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?').all(filter.limit ?? 100)) as RawJob[];
-    return rows.map((raw) => ({ ...toJob(raw), runs: this.runsOf(raw.id) }));
+  /**
+   * Newest first. `visibleTenants` (null: all) keeps the jobs every run of which is on an agent of
+   * those tenants: a job spanning tenants shows only to who sees all of them, so no run leaks.
+   */
+  list(filter: { alertId?: string; limit?: number; visibleTenants?: readonly string[] | null } = {}): Job[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.alertId) { where.push('alert_id = ?'); params.push(filter.alertId); }
+    if (filter.visibleTenants?.length === 0) {
+      where.push('0');
+    } else if (filter.visibleTenants) {
+      where.push(`EXISTS (SELECT 1 FROM job_runs r WHERE r.job_id = jobs.id)
+        AND NOT EXISTS (SELECT 1 FROM job_runs r JOIN agents a ON a.id = r.agent_id
+          WHERE r.job_id = jobs.id AND a.tenant_id NOT IN (${filter.visibleTenants.map(() => '?').join(', ')}))`);
+      params.push(...filter.visibleTenants);
+    }
+    params.push(filter.limit ?? 100);
+    const sql = `SELECT * FROM jobs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params) as RawJob[]).map((raw) => ({ ...toJob(raw), runs: this.runsOf(raw.id) }));
+  }
+
+  /** The distinct tenants of the agents a job runs on: whom the job and its results belong to. */
+  tenantsOf(jobId: string): string[] {
+    return this.db
+      .prepare('SELECT DISTINCT a.tenant_id FROM job_runs r JOIN agents a ON a.id = r.agent_id WHERE r.job_id = ? ORDER BY a.tenant_id')
+      .pluck()
+      .all(jobId) as string[];
   }
 
   runsOf(jobId: string): JobRun[] {
@@ -107,7 +129,12 @@ export class JobStore {
   }
 }
 
-interface RawJob { id: string; script_id: string; script_name: string; alert_id: string | null; args: string; created_by: string; created_at: number }
+interface RawJob {
+  id: string; script_id: string; script_name: string; alert_id: string | null; args: string; tenant_id: string | null; created_by: string; created_at: number;
+}
 function toJob(r: RawJob): JobRecord {
-  return { id: r.id, scriptId: r.script_id, scriptName: r.script_name, alertId: r.alert_id, args: parseJson(r.args, []), createdBy: r.created_by, createdAt: r.created_at };
+  return {
+    id: r.id, scriptId: r.script_id, scriptName: r.script_name, alertId: r.alert_id, args: parseJson(r.args, []), tenantId: r.tenant_id,
+    createdBy: r.created_by, createdAt: r.created_at,
+  };
 }

@@ -388,4 +388,60 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE rules ADD COLUMN events TEXT;
     `,
   },
+  {
+    version: 14,
+    name: 'tenancy and access: users, scoped and expiring tokens, sessions, tenant-owned scripts and jobs, the audit log',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        -- scrypt, with its parameters and salt: see auth/passwords.ts.
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL,
+        -- JSON array of tenant ids; ["*"] for an owner.
+        tenants TEXT NOT NULL,
+        -- Base32 TOTP secret: pending until totp_enabled, which a valid code turns on.
+        totp_secret TEXT,
+        totp_enabled INTEGER NOT NULL DEFAULT 0,
+        -- The last 30-second step a code was accepted for: a code cannot be used twice.
+        totp_last_step INTEGER,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        disabled_at INTEGER
+      );
+      -- NULL user: the bootstrap token of <data>/admin.token, an owner's.
+      ALTER TABLE api_tokens ADD COLUMN user_id TEXT REFERENCES users(id);
+      ALTER TABLE api_tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'api';
+      ALTER TABLE api_tokens ADD COLUMN scopes TEXT NOT NULL DEFAULT '["*"]';
+      ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+      ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;
+      CREATE INDEX api_tokens_by_user ON api_tokens(user_id, created_at);
+      -- NULL: MSP-wide (the shared script library, a job across tenants).
+      ALTER TABLE scripts ADD COLUMN tenant_id TEXT;
+      ALTER TABLE runbooks ADD COLUMN tenant_id TEXT;
+      ALTER TABLE jobs ADD COLUMN tenant_id TEXT;
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor_type TEXT NOT NULL,
+        actor_id TEXT,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        tenant_id TEXT,
+        target_type TEXT,
+        target_id TEXT,
+        before TEXT,
+        after TEXT,
+        source_ip TEXT
+      );
+      CREATE INDEX audit_by_time ON audit_log(at);
+      CREATE INDEX audit_by_tenant ON audit_log(tenant_id, at);
+      -- Append-only, whatever the application does: history cannot be edited from inside.
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];

@@ -35,7 +35,13 @@ function toDelivery(r: RawDelivery): StoredDelivery {
   };
 }
 
-export interface DeliveryFilter { channelId?: string; status?: DeliveryStatus; limit: number }
+export interface DeliveryFilter {
+  channelId?: string;
+  /** Only deliveries through these channels (the ones the caller may see); absent: any. */
+  channelIds?: readonly string[];
+  status?: DeliveryStatus;
+  limit: number;
+}
 
 export class NotificationStore {
   constructor(private readonly db: Db) {}
@@ -106,6 +112,10 @@ export class NotificationStore {
     const params: Record<string, unknown> = { limit: filter.limit };
     if (filter.channelId !== undefined) { where.push('channel_id = @channelId'); params.channelId = filter.channelId; }
     if (filter.status !== undefined) { where.push('status = @status'); params.status = filter.status; }
+    if (filter.channelIds !== undefined) {
+      where.push(`channel_id IN (SELECT value FROM json_each(@channelIds))`);
+      params.channelIds = JSON.stringify(filter.channelIds);
+    }
     const sql = `SELECT * FROM notification_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(params) as RawDelivery[]).map((r) => {
       const { batch: _batch, ...delivery } = toDelivery(r);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OsPlatformSchema } from '../protocol/enrollment.js';
 import { SourceStatusSchema } from '../protocol/messages.js';
+import { SlugSchema } from './slug.js';
 
 /**
  * The collector's liveness verdict: "offline" once the agent has been unheard of for its offline
@@ -45,13 +46,11 @@ export const TelemetrySampleSchema = z.object({
 });
 export type TelemetrySample = z.infer<typeof TelemetrySampleSchema>;
 
-const Slug = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, - and _');
-
 /** Body of POST /api/v1/enrollment-tokens (and the CLI's enroll-token create). */
 export const EnrollmentTokenInputSchema = z
   .object({
-    tenant: Slug,
-    site: Slug.default('default'),
+    tenant: SlugSchema,
+    site: SlugSchema.default('default'),
     tags: z.array(z.string().min(1).max(64)).max(32).default([]),
     /** Lifetime in milliseconds; the CLI accepts durations such as 24h. */
     expiresInMs: z.number().int().positive().max(365 * 86_400_000).default(86_400_000),
@@ -59,4 +58,4 @@ export const EnrollmentTokenInputSchema = z
   })
   .strict();
 export type EnrollmentTokenInput = z.infer<typeof EnrollmentTokenInputSchema>;
-export { Slug as SlugSchema };
+export { SlugSchema };

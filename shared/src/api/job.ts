@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SlugSchema } from './slug.js';
 
 export const RunStateSchema = z.enum(['queued', 'sent', 'running', 'succeeded', 'failed', 'timed_out', 'rejected', 'error']);
 export type RunState = z.infer<typeof RunStateSchema>;
@@ -41,6 +42,8 @@ export const JobSchema = z.object({
   scriptName: z.string(),
   /** Set when an alert's runbook started the job. */
   alertId: z.string().nullable(),
+  /** The one tenant of its agents; null when they span several. */
+  tenantId: z.string().nullable(),
   createdBy: z.string(),
   createdAt: z.number(),
   args: z.array(z.string()),
@@ -54,9 +57,16 @@ export const RunbookInputSchema = z
     name: z.string().trim().min(1).max(200),
     scriptId: z.string().min(1),
     args: z.array(z.string().max(4096)).max(64).optional(),
+    /** The tenant whose runbook this is; absent: MSP-wide. Its script must be this tenant's or MSP-wide. */
+    tenant: SlugSchema.optional(),
   })
   .strict();
 export type RunbookInput = z.infer<typeof RunbookInputSchema>;
 
-export const RunbookSchema = RunbookInputSchema.extend({ id: z.string(), createdAt: z.number() });
+export const RunbookSchema = RunbookInputSchema.omit({ tenant: true }).extend({
+  id: z.string(),
+  /** Null: MSP-wide. */
+  tenantId: z.string().nullable(),
+  createdAt: z.number(),
+});
 export type Runbook = z.infer<typeof RunbookSchema>;
