@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CliError } from './cli-error.js';
+
+/** What `vigil login` remembers. The token is a secret: it is never printed. */
+export const StoredCredentialsSchema = z.object({
+  server: z.string(),
+  token: z.string(),
+  tokenId: z.string(),
+  username: z.string().nullable(),
+  /** Unix ms; null when unknown (an API token given with `login --token`). */
+  expiresAt: z.number().nullable(),
+  /** A session from a password login is revoked on logout; a stored API token is only forgotten. */
+  kind: z.enum(['session', 'api']).default('session'),
+});
+export type StoredCredentials = z.infer<typeof StoredCredentialsSchema>;
+
+export const CREDENTIALS_FILE = 'credentials.json';
+
+export function credentialsPath(configDir: string): string {
+  return join(configDir, CREDENTIALS_FILE);
+}
+
+/** The stored login, or null when there is none. A damaged file is an error, not a silent logout. */
+export function readCredentials(configDir: string, warn: (message: string) => void = () => {}): StoredCredentials | null {
+  const file = credentialsPath(configDir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
+    warn(`${file} is readable by other users; run: chmod 600 ${file}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = StoredCredentialsSchema.safeParse(json);
+  if (!parsed.success) throw new CliError(`${file} is damaged; run vigil login again (or delete the file)`);
+  return parsed.data;
+}
+
+/**
+ * Writes the login readable by its owner alone: the directory 0700, the file 0600, written to a
+ * temporary file and renamed so a crash never leaves half a file, and chmod-ed after the write
+ * because the mode given to open is narrowed by the umask, never widened.
+ */
+export function writeCredentials(configDir: string, credentials: StoredCredentials): string {
+  const createdDir = mkdirSync(configDir, { recursive: true, mode: 0o700 });
+  if (createdDir !== undefined) chmodSync(configDir, 0o700);
+  const file = credentialsPath(configDir);
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    try {
+      writeSync(fd, `${JSON.stringify(credentials, null, 2)}\n`);
+      fchmodSync(fd, 0o600);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  return file;
+}
+
+/** Returns whether there was a stored login to remove. */
+export function removeCredentials(configDir: string): boolean {
+  try {
+    unlinkSync(credentialsPath(configDir));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { commandPaths, createProgram } from './program.js';
+
+function captureOutput(command: Command, sink: string[]): void {
+  command.configureOutput({ writeOut: (s) => sink.push(s), writeErr: (s) => sink.push(s) });
+  for (const sub of command.commands) captureOutput(sub, sink);
+}
+
+async function help(path: string[]): Promise<{ code: string; text: string }> {
+  const program = createProgram();
+  const out: string[] = [];
+  captureOutput(program, out);
+  try {
+    await program.parseAsync([...path, '--help'], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return { code: error.code, text: out.join('') };
+    throw error;
+  }
+  return { code: 'none', text: out.join('') };
+}
+
+describe('the vigil command tree', () => {
+  const paths = commandPaths(createProgram());
+
+  it('has every command the CLI documents', () => {
+    const names = paths.map((p) => p.join(' '));
+    for (const expected of [
+      'login', 'logout', 'whoami', 'agents ls', 'agents show', 'agents revoke', 'alerts ls', 'alerts ack', 'alerts resolve',
+      'scripts ls', 'scripts show', 'scripts add', 'run', 'jobs show', 'tenants ls', 'tenants add', 'tenants rm', 'sites ls', 'sites add',
+      'users ls', 'users add', 'users rm', 'users passwd', 'users unlock', 'tokens ls', 'tokens create', 'tokens revoke', 'audit ls',
+    ]) {
+      expect(names).toContain(expected);
+    }
+  });
+
+  it.each(paths.map((p) => [p.join(' ')]))('vigil %s --help prints its usage, a description and the global options', async (name) => {
+    const { code, text } = await help(name.split(' '));
+    expect(code).toBe('commander.helpDisplayed');
+    expect(text).toContain(`Usage: vigil ${name}`);
+    expect(text).toMatch(/--server <url>[\s\S]*--token <token>/);
+    expect(text.split('\n')[2]?.trim()).not.toBe('');
+  });
+
+  it('offers --json wherever something is listed or shown', () => {
+    const program = createProgram();
+    const find = (path: string[]) => path.reduce<Command>((cmd, name) => cmd.commands.find((c) => c.name() === name)!, program);
+    for (const path of ['whoami', 'agents ls', 'agents show', 'alerts ls', 'alerts ack', 'alerts resolve', 'scripts ls', 'scripts show', 'scripts add', 'run', 'jobs show', 'tenants ls', 'sites ls', 'users ls', 'users add', 'tokens ls', 'tokens create', 'audit ls']) {
+      expect(find(path.split(' ')).options.map((o) => o.long), path).toContain('--json');
+    }
+  });
+});

@@ -1,0 +1,62 @@
+import type { Agent } from '@vigil/shared';
+import type { Query } from './api-client.js';
+import { UsageError } from './cli-error.js';
+
+/** Which agents a command acts on: filters that match agents, plus agents named by id. */
+export interface TargetSelector {
+  tenant?: string;
+  site?: string;
+  /** The agent must carry every one of these tags (as a rule's scope does). */
+  tags: readonly string[];
+  os?: string;
+  agentIds: readonly string[];
+}
+
+/** The most agents one listing returns; a selection this large is refused rather than cut short. */
+export const MAX_LISTED_AGENTS = 10_000;
+
+export function hasFilters(selector: TargetSelector): boolean {
+  return selector.tenant !== undefined || selector.site !== undefined || selector.tags.length > 0 || selector.os !== undefined;
+}
+
+export function requireSelection(selector: TargetSelector): void {
+  if (!hasFilters(selector) && selector.agentIds.length === 0) {
+    throw new UsageError('choose the agents: give at least one of --tenant, --site, --tag, --os or --agent');
+  }
+}
+
+/** GET /api/v1/agents query for the selector's filters. The API filters on one tag; the rest are matched here. */
+export function agentQuery(selector: TargetSelector, limit?: number): Query {
+  return { tenant: selector.tenant, site: selector.site, tag: selector.tags[0], os: selector.os, limit };
+}
+
+/**
+ * Checked here as well as by the server: a script must never reach an agent outside what the user
+ * asked for, even from a server that ignored a filter it does not know.
+ */
+export function matchesFilters(agent: Agent, selector: TargetSelector): boolean {
+  if (selector.tenant !== undefined && agent.tenantId !== selector.tenant) return false;
+  if (selector.site !== undefined && agent.siteId !== selector.site) return false;
+  if (selector.os !== undefined && agent.os.platform !== selector.os) return false;
+  return selector.tags.every((tag) => agent.tags.includes(tag));
+}
+
+/**
+ * The agent ids to act on: listed agents that match the filters and are not revoked, then the
+ * agents named with --agent, each once. `listed` is null when no filter was given.
+ */
+export function selectTargets(selector: TargetSelector, listed: readonly Agent[] | null): string[] {
+  const matched = (listed ?? []).filter((agent) => agent.revokedAt === null && matchesFilters(agent, selector)).map((agent) => agent.id);
+  return [...new Set([...matched, ...selector.agentIds])];
+}
+
+/** "--tenant acme --tag web": the selector as the user typed it, for messages. */
+export function describeSelector(selector: TargetSelector): string {
+  const parts: string[] = [];
+  if (selector.tenant !== undefined) parts.push(`--tenant ${selector.tenant}`);
+  if (selector.site !== undefined) parts.push(`--site ${selector.site}`);
+  for (const tag of selector.tags) parts.push(`--tag ${tag}`);
+  if (selector.os !== undefined) parts.push(`--os ${selector.os}`);
+  for (const id of selector.agentIds) parts.push(`--agent ${id}`);
+  return parts.join(' ');
+}
