@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from '../helpers/access-fixtures.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { REPO_ROOT } from '../helpers/paths.js';
+import { enrollRaw } from '../helpers/raw-agent.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 interface WritableDb {
@@ -82,6 +83,23 @@ describe('the audit log', () => {
     ]);
     expect(tokenEntries[1]!.after).toMatchObject({ name: 'backup job', scopes: ['agents:read'] });
     expect(await entries(`?targetType=token&targetId=${revokedTokenId}&limit=1`)).toHaveLength(1);
+  });
+
+  it('records enrollment tokens, agent enrollment (the agent as actor) and revocation in the agent\'s tenant', async () => {
+    const token = await api('POST', '/api/v1/enrollment-tokens', { token: sessions.anna, body: { tenant: 'tenant-a', site: 'hq' } });
+    expect(token.status, token.text).toBe(201);
+    const { agentId } = await enrollRaw(collector.url, token.body.token, 'audited-host');
+    expect((await api('DELETE', `/api/v1/agents/${agentId}`, { token: sessions.anna })).status).toBe(204);
+
+    const [created] = await entries('?action=enrollment_token.created');
+    expect(created).toMatchObject({ actorName: 'anna', tenantId: 'tenant-a', targetId: token.body.id });
+    const [enrolled] = await entries('?action=agent.enrolled');
+    expect(enrolled).toMatchObject({ actorType: 'agent', actorId: agentId, actorName: 'audited-host', tenantId: 'tenant-a', targetId: agentId, sourceIp: '127.0.0.1' });
+    expect(enrolled!.after).toMatchObject({ enrollmentTokenId: token.body.id, siteId: 'hq' });
+    const [revoked] = await entries('?action=agent.revoked');
+    expect(revoked).toMatchObject({ actorName: 'anna', actorId: ids.anna, tenantId: 'tenant-a', targetType: 'agent', targetId: agentId });
+    // The token itself never reaches the log.
+    expect(JSON.stringify(await entries(''))).not.toContain(token.body.token);
   });
 
   it('is refused to a technician', async () => {
