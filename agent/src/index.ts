@@ -7,7 +7,7 @@ export { agentSocketUrl } from './connection/url.js';
 export { CollectorScheduler, type CollectionResult } from './collectors/scheduler.js';
 export { createCollectors, COLLECTOR_NAMES } from './collectors/registry.js';
 export type { MetricCollector, CollectorOutput } from './collectors/types.js';
-export { runScript, type ScriptRunResult, type RunOptions } from './runner/script-runner.js';
+export { runScript, type ScriptRunResult, type RunOptions, type ScriptToRun } from './runner/script-runner.js';
 export { resolveStateDir, defaultStateDir, stateFiles } from './state/paths.js';
 export { readStatusFile } from './state/status-file.js';
 export { AGENT_VERSION } from './version.js';

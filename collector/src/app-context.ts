@@ -9,7 +9,9 @@ import type { LivenessMonitor } from './liveness/index.js';
 import type { MaintenanceService } from './maintenance/maintenance-service.js';
 import type { CollectorMetrics } from './metrics/collector-metrics.js';
 import type { NotificationChannels } from './notify/channels.js';
+import type { JobEvents } from './remediation/job-events.js';
 import type { JobService } from './remediation/job-service.js';
+import type { TrustService } from './remediation/trust-service.js';
 import type { SlaClock } from './sla/sla-clock.js';
 import type { SlaPolicies } from './sla/sla-policies.js';
 import type { Store } from './store/index.js';
@@ -20,6 +22,10 @@ export interface AppContext {
   alerts: AlertService;
   alertEvents: AlertEvents;
   jobs: JobService;
+  /** Runs that reached a final state, after their commit (the runbook engine listens). */
+  jobEvents: JobEvents;
+  /** Tenants' script-signing keys, relayed to their agents. */
+  trust: TrustService;
   registry: ConnectionRegistry;
   gateway: AgentGateway;
   liveness: LivenessMonitor;

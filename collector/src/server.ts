@@ -18,6 +18,9 @@ import { maintenanceWindowRoutes } from './api/maintenance-windows.js';
 import { notificationChannelRoutes } from './api/notification-channels.js';
 import { ruleRoutes } from './api/rules.js';
 import { scriptRoutes } from './api/scripts.js';
+import { trustRoutes } from './api/trust.js';
+import { approvalRoutes } from './api/approvals.js';
+import { runbookRoutes } from './api/runbooks.js';
 import { slaPolicyRoutes } from './api/sla-policy.js';
 import { tenantRoutes } from './api/tenants.js';
 import type { AppContext } from './app-context.js';
@@ -35,7 +38,11 @@ import { MaintenanceService } from './maintenance/maintenance-service.js';
 import { CollectorMetrics } from './metrics/collector-metrics.js';
 import { NotificationChannels } from './notify/channels.js';
 import { NotificationDispatcher, type DispatcherOptions } from './notify/dispatcher.js';
+import { JobEvents } from './remediation/job-events.js';
 import { JobService } from './remediation/job-service.js';
+import { RunbookEngine } from './remediation/runbook-engine.js';
+import { runbookJobsOf } from './remediation/runbook-jobs.js';
+import { TrustService } from './remediation/trust-service.js';
 import { SlaClock } from './sla/sla-clock.js';
 import { reportRoutes } from './api/reports.js';
 import { authRoutes } from './api/auth.js';
@@ -110,11 +117,17 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const notifications = new NotificationDispatcher({ store, channels: notificationChannels, events: alertEvents, metrics, log, now, baseUrl: () => publicUrl }, options.notifications);
   const registry = new ConnectionRegistry();
   const audit = new AuditLog(store, now);
-  const jobs = new JobService(store, registry, log, now, audit);
-  alertEvents.subscribe((event) => jobs.onAlertEvent(event, (ruleId) => alerts.getRule(ruleId)?.runbookId));
+  const jobEvents = new JobEvents((err) => log.error({ err }, 'job event listener failed'));
+  const jobs = new JobService({ store, registry, events: jobEvents, log, now });
+  const trust = new TrustService(store, registry, log);
+  // Automatic remediation: a rule's runbook, step by step, verified on fresh telemetry, escalated when it fails.
+  const runbooks = new RunbookEngine({
+    store, alerts, alertEvents, jobEvents, jobs: runbookJobsOf(jobs, store), audit, log, now,
+    escalateNow: (alertId, at) => slaClock.escalateNow(alertId, 'remediation failed', at),
+  });
   const ingest = new IngestQueue(store, alerts, metrics, log, now);
   const heartbeatSec = options.heartbeatSec ?? 30;
-  const gateway = new AgentGateway(store, registry, ingest, jobs, metrics, log, now, {
+  const gateway = new AgentGateway(store, registry, ingest, jobs, trust, metrics, log, now, {
     heartbeatSec, handshakeTimeoutMs: options.handshakeTimeoutMs,
     ...(options.maxPendingHandshakes !== undefined ? { maxPendingHandshakes: options.maxPendingHandshakes } : {}),
     ...(options.maxPendingHandshakesPerAddress !== undefined ? { maxPendingHandshakesPerAddress: options.maxPendingHandshakesPerAddress } : {}),
@@ -125,7 +138,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     ...(options.restartGraceMs !== undefined ? { restartGraceMs: options.restartGraceMs } : {}),
   }, options.livenessSweepMs);
   const tokenRevocations = new TokenRevocations();
-  const context: AppContext = { store, alerts, alertEvents, jobs, registry, gateway, liveness, maintenance, slaPolicies, slaClock, notificationChannels, audit, tokenRevocations, metrics, log, now };
+  const context: AppContext = { store, alerts, alertEvents, jobs, jobEvents, trust, registry, gateway, liveness, maintenance, slaPolicies, slaClock, notificationChannels, audit, tokenRevocations, metrics, log, now };
   // Catches up on what fell due while the collector was down before agents can change anything.
   slaClock.start();
 
@@ -153,7 +166,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   // Before any route, so that a route without a declared permission refuses to register.
   const routes = installAuthorization(app);
   app.get('/agent', { websocket: true, config: { public: true } }, (socket, request) => gateway.accept(socket, request));
-  for (const routes of [healthRoutes, consoleRoutes, enrollmentRoutes, agentRoutes, eventRoutes, ruleRoutes, alertRoutes, alertStreamRoutes, scriptRoutes, jobRoutes, tenantRoutes, slaPolicyRoutes, reportRoutes]) {
+  for (const routes of [healthRoutes, consoleRoutes, enrollmentRoutes, agentRoutes, eventRoutes, ruleRoutes, alertRoutes, alertStreamRoutes, scriptRoutes, trustRoutes, runbookRoutes, jobRoutes, approvalRoutes, tenantRoutes, slaPolicyRoutes, reportRoutes]) {
     await app.register(async (scoped) => routes(scoped, context));
   }
   await app.register(async (scoped) => maintenanceWindowRoutes(scoped, context));
@@ -165,11 +178,15 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 
   // Subscribed before maintenance.start() so that its releases notify; resends what was left pending.
   notifications.start();
+  // Resumes runbook runs a restart interrupted, and listens for alerts to remediate from here on.
+  runbooks.start();
   // Once every alert listener is subscribed: windows that ended while the collector was down
   // release their alerts to notification and remediation too.
   maintenance.start();
   // Acknowledgements that expired while the collector was down fall back to open at their instant.
   alerts.start(now);
+  // Active jobs (after a restart) resume dispatching as their agents connect.
+  jobs.start();
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -186,7 +203,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       liveness.stop();
       slaClock.stop();
       maintenance.stop();
+      runbooks.stop();
       alerts.stop();
+      jobs.stop();
       // In-flight sends are aborted and recorded before the store closes; unsent ones stay pending.
       await notifications.stop();
       gateway.closeAll();

@@ -69,7 +69,9 @@ async function main(): Promise<void> {
     // The demo runs on loopback without a certificate, so plain http is allowed explicitly.
     runCli(agentBin, ['enroll', '--server', url, '--token', token, '--state', agentState, '--allow-plaintext']);
   }
-  const agent = spawn(process.execPath, [agentBin, 'run', '--state', agentState, '--interval', interval], {
+  // Development mode: the demo's agent also runs unsigned scripts, which it allows only because the
+  // collector is on loopback (it says so on stderr); real agents run signed scripts only.
+  const agent = spawn(process.execPath, [agentBin, 'run', '--state', agentState, '--interval', interval, '--allow-unsigned'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, VIGIL_LOG_LEVEL: process.env.VIGIL_LOG_LEVEL ?? 'warn' },
   });

@@ -139,6 +139,8 @@ const ROUTES: Record<string, RouteCase> = {
   'PATCH /api/v1/tenants/:tenant/sites/:id': { min: 'admin', request: (f) => ({ path: `/api/v1/tenants/tenant-a/sites/${f.a.site}`, body: { name: 'Head office' } }) },
   'DELETE /api/v1/tenants/:tenant/sites/:id': { min: 'admin', request: async (f) => ({ path: `/api/v1/tenants/tenant-a/sites/${await f.fresh.site()}` }) },
   'GET /api/v1/tenants/:id/sla-policy': { min: 'viewer', request: () => ({ path: '/api/v1/tenants/tenant-a/sla-policy' }) },
+  'GET /api/v1/tenants/:id/trust': { min: 'viewer', request: () => ({ path: '/api/v1/tenants/tenant-a/trust' }) },
+  'PUT /api/v1/tenants/:id/trust': { min: 'admin', request: async (f) => ({ path: '/api/v1/tenants/tenant-a/trust', body: await f.fresh.nextTrust() }) },
   'PUT /api/v1/tenants/:id/sla-policy': { min: 'admin', request: () => ({ path: '/api/v1/tenants/tenant-a/sla-policy', body: { priorities: { P1: { respond: '20m' } } } }) },
 
   // ─── agents and their enrollment ──────────────────────────────────────────────────────────
@@ -182,6 +184,30 @@ const ROUTES: Record<string, RouteCase> = {
   // The shared script, so that what refuses tenant B is tenant A's agent (a foreign script is refused apart, below).
   'POST /api/v1/jobs': { min: 'technician', request: (f) => ({ path: '/api/v1/jobs', body: { scriptId: f.shared.scriptId, agentIds: [f.a.agentId] } }) },
   'GET /api/v1/jobs/:id': { min: 'viewer', request: (f) => ({ path: `/api/v1/jobs/${f.a.jobId}` }) },
+  'GET /api/v1/jobs/:id/runs': { min: 'viewer', request: (f) => ({ path: `/api/v1/jobs/${f.a.jobId}/runs?q=cleaned` }) },
+  'GET /api/v1/jobs/:id/stream': { min: 'viewer', request: (f) => ({ path: `/api/v1/jobs/${f.a.jobId}/stream` }) },
+  // A finished job cannot be cancelled (409): authorization is what is under test.
+  'POST /api/v1/jobs/:id/cancel': { min: 'technician', alsoOk: [409], request: (f) => ({ path: `/api/v1/jobs/${f.a.jobId}/cancel` }) },
+  'GET /api/v1/approvals': { min: 'viewer', foreign: 'allowed', request: () => ({ path: '/api/v1/approvals' }) },
+  // Each on a job of its own, asked for by tenant A's technician: an approver is never the requester.
+  'POST /api/v1/jobs/:id/approve': { min: 'admin', request: async (f) => ({ path: `/api/v1/jobs/${await f.fresh.jobAwaitingApproval()}/approve`, body: { comment: 'CAB 42' } }) },
+  'POST /api/v1/jobs/:id/reject': { min: 'admin', request: async (f) => ({ path: `/api/v1/jobs/${await f.fresh.jobAwaitingApproval()}/reject`, body: {} }) },
+  'GET /api/v1/scripts/:id/versions/:version': { min: 'viewer', request: (f) => ({ path: `/api/v1/scripts/${f.a.scriptId}/versions/1` }) },
+  'POST /api/v1/scripts/:id/versions': {
+    min: 'admin',
+    request: (f) => ({ path: `/api/v1/scripts/${f.a.scriptId}/versions`, body: { name: 'tenant-a cleanup', shell: 'sh', body: 'echo cleaned again\n', os: ['linux'], tenant: 'tenant-a' } }),
+  },
+  'GET /api/v1/runbooks/:id': { min: 'viewer', request: (f) => ({ path: `/api/v1/runbooks/${f.a.runbookId}` }) },
+  'PATCH /api/v1/runbooks/:id': { min: 'admin', request: (f) => ({ path: `/api/v1/runbooks/${f.a.runbookId}`, body: { name: f.fresh.name('tenant-a cleanup') } }) },
+  'DELETE /api/v1/runbooks/:id': { min: 'admin', request: async (f) => ({ path: `/api/v1/runbooks/${await f.fresh.runbook()}` }) },
+  'GET /api/v1/runbook-runs': { min: 'viewer', foreign: 'allowed', request: () => ({ path: '/api/v1/runbook-runs' }) },
+  'GET /api/v1/runbook-runs/:id': {
+    min: 'viewer',
+    request: async (f) => {
+      const runs = await f.api('GET', `/api/v1/runbook-runs?alertId=${f.a.alertId}`, { token: f.bootstrapToken });
+      return { path: `/api/v1/runbook-runs/${runs.body.runs[0].id}` };
+    },
+  },
 
   // ─── maintenance windows ──────────────────────────────────────────────────────────────────
   'GET /api/v1/maintenance-windows': { min: 'viewer', foreign: 'allowed', request: () => ({ path: '/api/v1/maintenance-windows' }) },

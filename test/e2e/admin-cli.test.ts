@@ -146,7 +146,11 @@ describe('the vigil admin CLI against a real collector and agent', () => {
     expect(added.code, added.stderr).toBe(0);
     const scriptId = added.stdout.trim();
     expect(scriptId).toMatch(/^scr_\S+$/);
-    expect(json<Script>(await vigil(['scripts', 'show', scriptId, '--json']))).toMatchObject({ id: scriptId, name: 'Greet', shell: 'sh', body: 'echo "hello from $1"\n', args: ['vigil'], timeoutSec: 30, os: ['linux'] });
+    expect(added.stderr).toMatch(/warning: the script is not signed: agents run it only in development mode/);
+    expect(json<Script>(await vigil(['scripts', 'show', scriptId, '--json']))).toMatchObject({
+      id: scriptId, name: 'Greet', version: 1, signature: null, shell: 'sh', timeoutSec: 30, os: ['linux'],
+      manifest: { body: 'echo "hello from $1"\n', args: ['vigil'], timeoutSec: 30, os: ['linux'] },
+    });
     expect(json<Script[]>(await vigil(['scripts', 'ls', '--json'])).map((s) => s.id)).toContain(scriptId);
 
     // By name, targets chosen by tenant and tag; not a terminal, so progress is one line per state change.
@@ -156,7 +160,7 @@ describe('the vigil admin CLI against a real collector and agent', () => {
     expect(ran.stdout).toMatch(new RegExp(`^${agentId}\\s+succeeded\\s+0\\s+\\S+\\s+hello from vigil$`, 'm'));
     expect(ran.stderr).toContain(`${agentId} succeeded (exit 0)`);
 
-    // By id, the agent named, the arguments replaced, the Job as JSON.
+    // By id, the agent named, the arguments of the unsigned script replaced, the Job as JSON.
     const job = json<Job>(await vigil(['run', scriptId, '--agent', agentId, '--arg', 'json', '--wait', '--json']));
     expect(job.runs).toHaveLength(1);
     expect(job.runs[0]).toMatchObject({ agentId, state: 'succeeded', exitCode: 0, stdout: 'hello from json\n' });

@@ -5,7 +5,7 @@
  * its stdout stored on the job; and the alert resolving once the rule no longer breaches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, Job } from '@vigil/shared';
+import type { Alert, Job, RunbookRun } from '@vigil/shared';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import { openFeed, type FeedClient } from '../helpers/alert-feed.js';
 import type { Child } from '../helpers/child.js';
@@ -112,6 +112,14 @@ describe('from a real endpoint to an alert, a remediation and the live feed', ()
     const stored = await collector.api('GET', `/api/v1/alerts/${alert.id}`);
     expect(stored.body.state).toBe('resolved');
     expect(stored.body.resolvedAt).toBeGreaterThanOrEqual(alert.openedAt);
+
+    // The runbook's run (one step, the older one-script shape) saw the alert resolve while it verified.
+    const run = await waitFor('the runbook run resolved', async () => {
+      const { body } = await collector.api('GET', `/api/v1/runbook-runs?alertId=${alert.id}`);
+      return (body.runs as RunbookRun[]).find((r) => r.state === 'resolved');
+    });
+    expect(run).toMatchObject({ runbookId: runbook.body.id, outcome: 'condition cleared after step 1', jobIds: [job.id] });
+    expect(run.output).toBe('== step 1 (Report memory pressure): succeeded ==\nremediation ran for mem-check on Linux\n-- stderr --\nto stderr\n');
   });
 
   it('runs a script on chosen agents by hand', async () => {

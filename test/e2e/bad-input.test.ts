@@ -148,7 +148,7 @@ describe('bad input on the agent channel and the API', () => {
     },
     {
       name: 'a hello speaking another protocol version',
-      code: CloseCode.unsupportedProtocol, reason: /^unsupported protocol version 99; this collector speaks 1/,
+      code: CloseCode.unsupportedProtocol, reason: /^unsupported protocol version 99; this collector speaks 2/,
       run: async () => {
         const c = await connectRaw(collector.wsUrl);
         const nonce = c.received[0].nonce as string;

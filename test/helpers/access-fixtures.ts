@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { generateSigningKeyPair, signDocument, type SigningKeyPair, type TrustDocument } from '@vigil/shared';
 import { connectAuthenticated, enrollRaw, frame, type RawConnection } from './raw-agent.js';
 import { waitFor } from './wait-for.js';
 
@@ -76,6 +77,8 @@ export interface TenantObjects {
   userId: string;
   /** An API token of the tenant's viewer. */
   apiTokenId: string;
+  /** The administrator's key the tenant's trust document lists. */
+  signingKey: SigningKeyPair;
 }
 
 export interface AccessFixtures {
@@ -108,6 +111,12 @@ export interface Throwaways {
   viewerToken(): Promise<string>;
   /** A new API token of the caller's own (minted with its session), and its id. */
   tokenOf(caller: MatrixCaller): Promise<{ id: string; token: string }>;
+  /** A runbook of tenant A no rule names. */
+  runbook(): Promise<string>;
+  /** A job of tenant A awaiting approval, asked for by tenant A's technician. */
+  jobAwaitingApproval(): Promise<string>;
+  /** Tenant A's trust document, one version on, signed by its key: a valid rotation. */
+  nextTrust(): Promise<{ document: TrustDocument; signature: unknown }>;
 }
 
 const PASSWORD = 'correct horse battery staple';
@@ -135,6 +144,11 @@ async function createTenantObjects(
   const site = 'hq';
   const as = { token: admin };
   check(await api('POST', '/api/v1/tenants', { ...as, body: { id: tenant, name: `Tenant ${letter.toUpperCase()}` } }), 201, `create ${tenant}`);
+  const signingKey = generateSigningKeyPair();
+  const trust: TrustDocument = {
+    kind: 'vigil.trust', tenant, version: 1, keys: [{ keyId: signingKey.keyId, publicKey: signingKey.publicKey, name: `${tenant} admin` }], issuedAt: Date.now(),
+  };
+  check(await api('PUT', `/api/v1/tenants/${tenant}/trust`, { ...as, body: { document: trust, signature: signDocument(trust, signingKey.privateKeyPem) } }), 200, `trust of ${tenant}`);
   check(await api('POST', '/api/v1/sites', { ...as, body: { tenant, id: site } }), 201, `create ${tenant}/${site}`);
   const enrollment = check(await api('POST', '/api/v1/enrollment-tokens', { ...as, body: { tenant, site, tags: ['server'] } }), 201, `enrollment token of ${tenant}`);
   const script = check(await api('POST', '/api/v1/scripts', {
@@ -170,7 +184,7 @@ async function createTenantObjects(
   });
   return {
     tenant, site, agentId: identity.agentId, agent, alertId, ruleId: rule.id, scriptId: script.id, runbookId: runbook.id,
-    jobId: job.id, remediationJobId, windowId: window.id, channelId: channel.id, enrollmentTokenId: enrollment.id,
+    jobId: job.id, remediationJobId, windowId: window.id, channelId: channel.id, enrollmentTokenId: enrollment.id, signingKey,
   };
 }
 
@@ -232,6 +246,7 @@ export async function setUpAccessFixtures(url: string, bootstrapToken: string): 
 
     let counter = 0;
     const name = (prefix: string): string => `${prefix}-${++counter}`;
+    let changeControlled: string | undefined;
     const fresh: Throwaways = {
       name,
       agent: async () => (await enrollRaw(url, spare.token, name('spare-host'))).agentId,
@@ -253,6 +268,24 @@ export async function setUpAccessFixtures(url: string, bootstrapToken: string): 
       site: async () => check(await api('POST', '/api/v1/sites', { ...as, body: { tenant: 'tenant-a', id: name('spare-site') } }), 201, 'throwaway site').id,
       viewerToken: async () => (await mint(callers['a-viewer'], name('spare token'))).id,
       tokenOf: (caller) => mint(caller, name('own token')),
+      runbook: async () => check(await api('POST', '/api/v1/runbooks', {
+        ...as, body: { name: name('spare runbook'), tenant: 'tenant-a', steps: [{ scriptId: a.scriptId }] },
+      }), 201, 'throwaway runbook').id,
+      jobAwaitingApproval: async () => {
+        changeControlled ??= check(await api('POST', '/api/v1/scripts', {
+          ...as, body: { name: 'tenant-a change-controlled', shell: 'sh', body: 'echo approved\n', os: ['linux'], tenant: 'tenant-a', requiresApproval: true },
+        }), 201, 'change-controlled script').id as string;
+        const job = check(await api('POST', '/api/v1/jobs', {
+          token: callers['a-technician'].token, body: { scriptId: changeControlled, agentIds: [a.agentId] },
+        }), 201, 'job awaiting approval');
+        if (job.status !== 'awaiting_approval') throw new Error(`job ${job.id} is ${job.status}, not awaiting approval`);
+        return job.id;
+      },
+      nextTrust: async () => {
+        const current = check(await api('GET', '/api/v1/tenants/tenant-a/trust', as), 200, 'trust of tenant-a');
+        const document: TrustDocument = { ...current.document, version: current.document.version + 1, issuedAt: Date.now() };
+        return { document, signature: signDocument(document, a.signingKey.privateKeyPem) };
+      },
     };
     return {
       api, bootstrapToken, password: PASSWORD,

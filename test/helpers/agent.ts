@@ -15,7 +15,18 @@ export async function enrollAgent(serverUrl: string, token: string, stateDir: st
   return match[0];
 }
 
+export interface RunAgentOptions {
+  /**
+   * Development mode (`--allow-unsigned`, loopback collectors only), on unless false: most tests
+   * dispatch unsigned scripts; the signed-script tests run the agent as production does.
+   */
+  allowUnsigned?: boolean;
+  /** More `vigil-agent run` arguments (e.g. --textfile-dir). */
+  extraArgs?: string[];
+}
+
 /** Runs the real agent (`vigil-agent run`) at a short interval. */
-export function runAgent(stateDir: string, interval = '1s'): Child {
-  return startNode(AGENT_BIN, ['run', '--state', stateDir, '--interval', interval], { VIGIL_LOG_LEVEL: 'info' });
+export function runAgent(stateDir: string, interval = '1s', options: RunAgentOptions = {}): Child {
+  const devMode = options.allowUnsigned === false ? [] : ['--allow-unsigned'];
+  return startNode(AGENT_BIN, ['run', '--state', stateDir, '--interval', interval, ...devMode, ...(options.extraArgs ?? [])], { VIGIL_LOG_LEVEL: 'info' });
 }

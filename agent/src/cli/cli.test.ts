@@ -242,14 +242,16 @@ describe('vigil-agent run and status', () => {
 });
 
 describe('vigil-agent status rendering', () => {
-  const report = (status: Partial<NonNullable<StatusReport['status']>>): StatusReport => ({
+  const report = (status: Partial<NonNullable<StatusReport['status']>>, trust: StatusReport['trust'] = null): StatusReport => ({
     stateDir: '/state',
     enrolled: true,
     processAlive: true,
+    trust,
     enrollment: { server: 'https://vigil.example.com', agentId: 'agt_1', tenantId: 'acme', siteId: 'hq', tags: [], enrolledAt: '2024-01-01T00:00:00.000Z' },
     status: {
       pid: 1, agentId: 'agt_1', server: 'https://vigil.example.com', state: 'disconnected', running: true, startedAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z',
       lastConnectedAt: null, lastDisconnectedAt: null, lastSeq: 4321, lastAckedSeq: 4000, unacked: 321, dropped: 0, spoolBytes: 0, spoolMaxBytes: 0, pendingResults: 0, lastError: null,
+      lastTrustRefusal: null,
       ...status,
     },
   });

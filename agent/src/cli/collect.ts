@@ -20,6 +20,8 @@ export interface CollectCommandOptions {
   services?: readonly string[];
   /** Patch scan settings (`--patch-source`, `--patch-refresh`). */
   patches?: PatchesOptions;
+  /** Custom metrics from *.prom files (`--textfile-dir`). */
+  textfileDir?: string;
 }
 
 const writeLine = (frame: Frame) => {
@@ -32,7 +34,7 @@ const writeLine = (frame: Frame) => {
  */
 export async function collectCommand(options: CollectCommandOptions): Promise<void> {
   const write = options.write ?? writeLine;
-  const scheduler = new CollectorScheduler(createCollectors(options.collectors, { services: options.services ?? [], ...(options.patches ? { patches: options.patches } : {}) }));
+  const scheduler = new CollectorScheduler(createCollectors(options.collectors, { services: options.services ?? [], ...(options.patches ? { patches: options.patches } : {}), ...(options.textfileDir !== undefined ? { textfileDir: options.textfileDir } : {}) }));
   const seq = new MemorySeqSource();
   if (scheduler.collectors.some((c) => c.needsPriorReading)) {
     await scheduler.prime();

@@ -2,9 +2,11 @@ import { generateAgentKeyPair, type EnrollRequest } from '@vigil/shared';
 import { describeHost } from '../enroll/host-info.js';
 import { EnrollError, requestEnrollment } from '../enroll/enroll-client.js';
 import { enrollmentTrustFields, resolveEnrollTransport, type EnrollTransport } from '../enroll/transport-options.js';
+import { TrustKeyFileError, readTrustKeyFile } from '../enroll/trust-key-file.js';
 import { ensureStateDir } from '../state/atomic-write.js';
 import { CA_FILE_NAME, isEnrolled, writeIdentity } from '../state/enrollment-store.js';
 import { stateFiles } from '../state/paths.js';
+import { localTrustPin, trustAtEnrollment } from '../state/trust-store.js';
 import { AGENT_VERSION } from '../version.js';
 import { CliError } from './options.js';
 
@@ -20,6 +22,8 @@ export interface EnrollCommandOptions {
   fingerprint?: string;
   /** Allow an http:// server (loopback demos and tests). */
   allowPlaintext?: boolean;
+  /** A script-signing public key (SPKI PEM) to pin by hand; the collector's trust document must then be signed by it. */
+  trustKeyFile?: string;
 }
 
 function normaliseServer(server: string): string {
@@ -53,6 +57,13 @@ export async function enrollCommand(options: EnrollCommandOptions): Promise<stri
     if (error instanceof EnrollError) throw new CliError(error.message);
     throw error;
   }
+  let trustKey;
+  try {
+    trustKey = options.trustKeyFile !== undefined ? readTrustKeyFile(options.trustKeyFile) : undefined;
+  } catch (error) {
+    if (error instanceof TrustKeyFileError) throw new CliError(error.message);
+    throw error;
+  }
   if (isEnrolled(options.stateDir) && !options.force) {
     throw new CliError(`already enrolled (${stateFiles.enrollment(options.stateDir)} exists); use --force to replace this endpoint's identity`);
   }
@@ -74,9 +85,16 @@ export async function enrollCommand(options: EnrollCommandOptions): Promise<stri
     throw error;
   }
   const { caPem } = transport.trust;
+  const now = Date.now();
+  const local = trustKey ? localTrustPin(response.tenantId, trustKey, now) : null;
+  const trust = trustAtEnrollment(response.tenantId, local, response.trust, now);
+  if (trust.refused !== undefined) {
+    process.stderr.write(`vigil-agent: warning: not pinning the collector's trust document: ${trust.refused}\n`);
+  }
   writeIdentity(options.stateDir, {
     privateKeyPem: keys.privateKeyPem,
     ...(caPem !== undefined ? { caPem } : {}),
+    trust: trust.pinned,
     enrollment: {
       server,
       agentId: response.agentId,
@@ -88,5 +106,12 @@ export async function enrollCommand(options: EnrollCommandOptions): Promise<stri
     },
   });
   process.stderr.write(`enrolled as agent ${response.agentId} (tenant ${response.tenantId}, site ${response.siteId}); state in ${options.stateDir}\n`);
+  process.stderr.write(`${describePin(trust.pinned)}\n`);
   return response.agentId;
+}
+
+function describePin(pinned: ReturnType<typeof trustAtEnrollment>['pinned']): string {
+  if (!pinned) return 'no script-signing keys pinned: this agent runs no signed script until it is enrolled again once its tenant has a trust document (or with --trust-key)';
+  const keys = pinned.document.keys.map((k) => `${k.keyId} (${k.name})`).join(', ');
+  return pinned.document.version === 0 ? `pinned script-signing key ${keys} (local, from --trust-key)` : `pinned trust document version ${pinned.document.version}: ${keys}`;
 }

@@ -60,13 +60,22 @@ program
   .option('--ca <file>', "PEM CA certificate(s) the collector's certificate must chain to, instead of the system CAs; copied into the state directory")
   .option('--fingerprint <sha256>', "pin the collector's certificate by its SHA-256 fingerprint (as `vigil-collector serve` prints it; colons optional)")
   .option('--allow-plaintext', 'allow an http:// server: nothing is encrypted, so only for loopback demos and tests', false)
-  .addHelpText('after', '\nWrites agent.json and agent.key (mode 0600) into the state directory (mode 0700), and ca.pem with --ca.\nThe enrollment and every later connection verify the collector the same way: --ca, --fingerprint (both: both must hold), else the system CAs.')
+  .option('--trust-key <file>', 'pin this script-signing public key (a .pub file from `vigil keys generate`); the tenant\'s trust document is then pinned only if signed by it')
+  .addHelpText('after', `
+Writes agent.json and agent.key (mode 0600) into the state directory (mode 0700), and ca.pem with --ca.
+The enrollment and every later connection verify the collector the same way: --ca, --fingerprint (both: both must hold), else the system CAs.
+
+Scripts run only if signed by a key the agent pins (trust.json). By default the agent pins the
+tenant's trust document the collector sends at enrollment; with --trust-key it pins that key
+instead, and takes the collector's document only if that key signed it. Later versions replace
+the pin only if signed by a key already pinned. Enrolling again replaces the pin.`)
   .action(
-    action(async (opts: { server: string; token: string; state?: string; timeout: number; force: boolean; ca?: string; fingerprint?: string; allowPlaintext: boolean }) => {
+    action(async (opts: { server: string; token: string; state?: string; timeout: number; force: boolean; ca?: string; fingerprint?: string; allowPlaintext: boolean; trustKey?: string }) => {
       const agentId = await enrollCommand({
         server: opts.server, token: opts.token, stateDir: resolveStateDir(opts.state), timeoutMs: opts.timeout, force: opts.force,
         ...(opts.ca !== undefined ? { caFile: opts.ca } : {}),
         ...(opts.fingerprint !== undefined ? { fingerprint: opts.fingerprint } : {}),
+        ...(opts.trustKey !== undefined ? { trustKeyFile: opts.trustKey } : {}),
         allowPlaintext: opts.allowPlaintext,
       });
       process.stdout.write(`${agentId}\n`);
@@ -83,10 +92,28 @@ program
   .option('--patch-refresh', 'refresh the package catalog before each patch scan (apt-get update, dnf without -C, ...)', false)
   .addOption(new Option('--spool-max <size>', 'cap on the disk spool of frames awaiting the collector (oldest dropped beyond it), e.g. 64MB, 1GB').default(DEFAULT_SPOOL_MAX_BYTES, '256MB').argParser(spoolMaxArgument))
   .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']))
-  .addHelpText('after', '\nLogs (JSON lines) go to stderr. Runtime state is written to status.json in the state directory;\nframes awaiting the collector are spooled under spool/ there.')
+  .option('--textfile-dir <dir>', 'read custom metrics from the *.prom files here every frame (default: <state>/textfile)')
+  .option('--allow-unsigned', 'DEVELOPMENT ONLY: also run unsigned scripts; refused unless the collector is on a loopback address', false)
+  .addHelpText('after', `
+Logs (JSON lines) go to stderr. Runtime state is written to status.json in the state directory;
+frames awaiting the collector are spooled under spool/ there.
+
+Scripts run only if signed by a key pinned at enrollment, unaltered, addressed to this agent,
+unexpired, for its tenant and OS, and with parameter values the signer allowed; anything else is
+answered "rejected" with the reason. Run ids are remembered (runs.jsonl), so no dispatch runs twice.
+
+Custom metrics (--textfile-dir), as node_exporter's textfile collector: each line of a *.prom file,
+"name value" or "name{label=\"v\",...} value" (# starts a comment; names [a-z_][a-z0-9_]*), becomes
+the sample custom.<name> with those labels. Write the file elsewhere and rename it into place so the
+agent never reads half of it. Malformed lines are skipped and named in the source's status; at most
+64 files of 64 KiB each and 1,000 samples are read.`)
   .action(
-    action(async (opts: { state?: string; interval: number; logLevel?: string; services?: string[]; patchInterval: number; patchRefresh: boolean; spoolMax: number }) => {
-      await runCommand({ stateDir: resolveStateDir(opts.state), intervalMs: opts.interval, ...(opts.logLevel ? { logLevel: opts.logLevel } : {}), ...(opts.services ? { services: opts.services } : {}), patches: { intervalMs: opts.patchInterval, refresh: opts.patchRefresh }, spoolMaxBytes: opts.spoolMax });
+    action(async (opts: { state?: string; interval: number; logLevel?: string; services?: string[]; patchInterval: number; patchRefresh: boolean; spoolMax: number; textfileDir?: string; allowUnsigned: boolean }) => {
+      await runCommand({
+        stateDir: resolveStateDir(opts.state), intervalMs: opts.interval, ...(opts.logLevel ? { logLevel: opts.logLevel } : {}), ...(opts.services ? { services: opts.services } : {}),
+        patches: { intervalMs: opts.patchInterval, refresh: opts.patchRefresh }, spoolMaxBytes: opts.spoolMax,
+        ...(opts.textfileDir !== undefined ? { textfileDir: opts.textfileDir } : {}), allowUnsigned: opts.allowUnsigned,
+      });
     }),
   );
 
@@ -105,12 +132,13 @@ program
   .addOption(servicesOption())
   .addOption(new Option('--patch-source <source>', 'scan pending patches with this source instead of the detected one').choices(PATCH_SOURCES))
   .option('--patch-refresh', 'refresh the package catalog before the patch scan', false)
+  .option('--textfile-dir <dir>', 'read custom metrics from the *.prom files here (see run --help); without it the textfile source reads nothing')
   .addHelpText('after', '\nRate metrics (disk and network throughput, CPU usage) are measured over a ~1 s window before the first frame.')
   .action(
-    action(async (opts: { once: boolean; only?: string[]; interval: number; services?: string[]; patchSource?: PatchSource; patchRefresh: boolean }) => {
+    action(async (opts: { once: boolean; only?: string[]; interval: number; services?: string[]; patchSource?: PatchSource; patchRefresh: boolean; textfileDir?: string }) => {
       const logger = createLogger({}, process.env.VIGIL_LOG_LEVEL ?? 'warn');
       const patches = { refresh: opts.patchRefresh, ...(opts.patchSource ? { source: opts.patchSource } : {}) };
-      await collectCommand({ collectors: opts.only ?? [...COLLECTOR_NAMES], once: opts.once, intervalMs: opts.interval, logger, ...(opts.services ? { services: opts.services } : {}), patches });
+      await collectCommand({ collectors: opts.only ?? [...COLLECTOR_NAMES], once: opts.once, intervalMs: opts.interval, logger, ...(opts.services ? { services: opts.services } : {}), patches, ...(opts.textfileDir !== undefined ? { textfileDir: opts.textfileDir } : {}) });
     }),
   );
 

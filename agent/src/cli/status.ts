@@ -1,8 +1,9 @@
-import type { AgentEnrollmentFile, AgentRuntimeStatus } from '@vigil/shared';
+import type { AgentEnrollmentFile, AgentRuntimeStatus, AgentTrustFile } from '@vigil/shared';
 import { formatByteSize } from '../connection/spool/byte-size.js';
 import { pidAlive } from '../os/pid-alive.js';
 import { readEnrollment, NotEnrolledError } from '../state/enrollment-store.js';
 import { readStatusFile } from '../state/status-file.js';
+import { readTrustFile } from '../state/trust-store.js';
 
 export interface StatusReport {
   stateDir: string;
@@ -11,6 +12,10 @@ export interface StatusReport {
   /** Whether the process that wrote status.json is still alive (null without a status file). */
   processAlive: boolean | null;
   status: AgentRuntimeStatus | null;
+  /** The pinned script-signing keys (trust.json), null when none are pinned. */
+  trust: { version: number; source: AgentTrustFile['source']; pinnedAt: string; keys: Array<{ keyId: string; name: string }> } | null;
+  /** Why trust.json could not be read, when it could not. */
+  trustProblem?: string;
 }
 
 export function gatherStatus(stateDir: string): StatusReport {
@@ -22,7 +27,29 @@ export function gatherStatus(stateDir: string): StatusReport {
   }
   const status = readStatusFile(stateDir);
   const processAlive = status ? status.running && pidAlive(status.pid) : null;
-  return { stateDir, enrolled: enrollment !== null, enrollment, processAlive, status };
+  let trust: StatusReport['trust'] = null;
+  let trustProblem: string | undefined;
+  try {
+    const file = readTrustFile(stateDir);
+    if (file) trust = { version: file.document.version, source: file.source, pinnedAt: file.pinnedAt, keys: file.document.keys.map((k) => ({ keyId: k.keyId, name: k.name })) };
+  } catch (error) {
+    trustProblem = (error as Error).message;
+  }
+  return { stateDir, enrolled: enrollment !== null, enrollment, processAlive, status, trust, ...(trustProblem ? { trustProblem } : {}) };
+}
+
+const PIN_SOURCES: Record<AgentTrustFile['source'], string> = {
+  local: 'pinned by hand with --trust-key',
+  enrollment: 'pinned at enrollment',
+  collector: 'updated by the collector',
+};
+
+function describeTrust(report: StatusReport): string {
+  if (report.trustProblem) return `unreadable: ${report.trustProblem}`;
+  const t = report.trust;
+  if (!t) return 'none pinned (signed scripts are refused)';
+  const keys = t.keys.map((k) => `${k.keyId} (${k.name})`).join(', ');
+  return `${t.version === 0 ? 'local key' : `version ${t.version}`}, ${PIN_SOURCES[t.source]} ${t.pinnedAt}: ${keys}`;
 }
 
 function ago(iso: string | null, now: number): string {
@@ -44,6 +71,7 @@ export function renderStatus(report: StatusReport, now = Date.now()): string {
   const e = report.enrollment;
   lines.push(['agent', e.agentId], ['server', e.server], ['tenant', e.tenantId], ['site', e.siteId]);
   lines.push(['tags', e.tags.length ? e.tags.join(', ') : '-'], ['enrolled', e.enrolledAt], ['state dir', report.stateDir]);
+  lines.push(['script trust', describeTrust(report)]);
 
   const s = report.status;
   if (!s) {
@@ -57,7 +85,9 @@ export function renderStatus(report: StatusReport, now = Date.now()): string {
     lines.push(['spool', describeSpool(s)]);
     lines.push(['dropped frames', s.dropped ? `${s.dropped} (oldest, spool full)` : '0']);
     lines.push(['pending results', String(s.pendingResults)]);
-    lines.push(['last error', s.lastError ?? '-'], ['updated', s.updatedAt]);
+    lines.push(['last error', s.lastError ?? '-']);
+    if (s.lastTrustRefusal) lines.push(['trust refused', `version ${s.lastTrustRefusal.version} at ${s.lastTrustRefusal.at}: ${s.lastTrustRefusal.reason}`]);
+    lines.push(['updated', s.updatedAt]);
   }
   const width = Math.max(...lines.map(([k]) => k.length));
   return `${lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`;

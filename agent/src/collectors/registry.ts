@@ -8,6 +8,8 @@ import { PatchesCollector, type PatchesOptions } from './patches/collector.js';
 import { InventoryCollector } from './inventory/collector.js';
 import { ServicesCollector } from './services/collector.js';
 import { SmartCollector } from './smart/collector.js';
+import { TextfileCollector } from './textfile.js';
+import { stateFiles } from '../state/paths.js';
 import type { MetricCollector } from './types.js';
 
 /** Settings some collectors take from the command line. */
@@ -18,6 +20,8 @@ export interface CollectorConfig {
   stateDir?: string;
   /** Patch scan settings (`--patch-source`, `--patch-interval`, `--patch-refresh`). */
   patches?: PatchesOptions;
+  /** Where *.prom files with custom metrics are read (`--textfile-dir`); default <stateDir>/textfile. */
+  textfileDir?: string;
 }
 
 const FACTORIES: Record<string, (config: CollectorConfig) => MetricCollector> = {
@@ -31,6 +35,7 @@ const FACTORIES: Record<string, (config: CollectorConfig) => MetricCollector> = 
   services: (config) => new ServicesCollector(config.services ?? []),
   inventory: () => new InventoryCollector(),
   patches: (config) => new PatchesCollector(config.patches),
+  textfile: (config) => new TextfileCollector(config.textfileDir ?? (config.stateDir ? stateFiles.textfile(config.stateDir) : null)),
 };
 
 export const COLLECTOR_NAMES: readonly string[] = Object.keys(FACTORIES);

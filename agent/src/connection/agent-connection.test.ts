@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CloseCode, generateAgentKeyPair, type Frame } from '@vigil/shared';
+import { CloseCode, PROTOCOL_VERSION, generateAgentKeyPair, type Frame } from '@vigil/shared';
 import { silentLogger } from '../log.js';
 import { JobHandler } from '../runner/job-handler.js';
 import { MemorySeqSource } from '../state/seq-store.js';
 import type { StatusPatch } from '../state/status-file.js';
 import { FakeCollector, type FakeCollectorOptions } from '../testing/fake-collector.js';
+import { dispatchOf, manifest, signScript, testTenant } from '../testing/signed-scripts.js';
 import { AgentConnection, type AgentConnectionOptions } from './agent-connection.js';
 import { FatalCloseError } from './errors.js';
 import { DeliveryTracker } from './delivery-tracker.js';
@@ -92,7 +93,7 @@ describe('AgentConnection', () => {
     push(3);
     await fake.waitFor(() => fake.frames.length === 3, 'three frames');
     await until(() => queue.size === 0, 'the queue to drain');
-    expect(fake.messages[0]!.message).toMatchObject({ type: 'hello', agentId: AGENT_ID, protocolVersion: 1 });
+    expect(fake.messages[0]!.message).toMatchObject({ type: 'hello', agentId: AGENT_ID, protocolVersion: PROTOCOL_VERSION, trustVersion: 0 });
     expect(seqsOn(1)).toEqual([1, 2, 3]);
     expect(status).toMatchObject({ state: 'connected', lastAckedSeq: 3, unacked: 0 });
     await conn.stop();
@@ -208,20 +209,15 @@ describe('AgentConnection', () => {
   });
 
   it('runs dispatched scripts and delivers a result finished while disconnected after reconnecting', async () => {
+    const tenant = testTenant('acme');
     let jobs: JobHandler | undefined;
     const { conn } = await setup({}, { onDispatch: (message) => jobs!.handle(message) });
-    jobs = new JobHandler({ agentId: AGENT_ID, logger: silentLogger(), send: (message) => conn.sendJobMessage(message) });
+    jobs = new JobHandler({ agentId: AGENT_ID, tenantId: 'acme', trust: () => tenant.trust.document, logger: silentLogger(), send: (message) => conn.sendJobMessage(message) });
     const running = conn.run();
     await fake.waitFor(() => fake.connected, 'the agent to connect');
 
     const startedMarker = `${process.pid}-${Date.now()}`;
-    fake.send({
-      type: 'job.dispatch',
-      jobId: 'job_1',
-      runId: 'run_1',
-      agentId: AGENT_ID,
-      script: { shell: 'sh', body: `echo ${startedMarker}; sleep 1; echo done`, args: [], env: {}, timeoutSec: 30 },
-    });
+    fake.send(dispatchOf('run_1', signScript(manifest(`echo ${startedMarker}; sleep 1; echo done`), tenant.key), { agentId: AGENT_ID }));
     await fake.waitFor(() => fake.messages.some((m) => m.message.type === 'job.started'), 'job.started');
     fake.closeCurrent(CloseCode.goingAway, 'restarting');
 
@@ -230,6 +226,33 @@ describe('AgentConnection', () => {
     expect(result.connection).toBe(2);
     expect(result.message).toMatchObject({ runId: 'run_1', status: 'succeeded', stdout: `${startedMarker}\ndone\n` });
     await jobs.stop();
+    await conn.stop();
+    await running;
+  });
+
+  it('announces its trust version in every hello, and hands job.cancel and trust.update on', async () => {
+    const tenant = testTenant('acme');
+    const cancels: string[] = [];
+    const updates: number[] = [];
+    let trustVersion = 3;
+    const { conn } = await setup({}, {
+      trustVersion: () => trustVersion,
+      onCancel: (message) => cancels.push(message.runId),
+      onTrustUpdate: (message) => updates.push(message.trust.document.version),
+    });
+    const running = conn.run();
+    await fake.waitFor(() => fake.connected, 'the agent to connect');
+    expect(fake.messages.find((m) => m.message.type === 'hello')!.message).toMatchObject({ trustVersion: 3 });
+    fake.send({ type: 'job.cancel', runId: 'run_9' });
+    fake.send({ type: 'trust.update', trust: tenant.trust });
+    await until(() => cancels.length === 1 && updates.length === 1, 'the cancel and the trust update');
+    expect(cancels).toEqual(['run_9']);
+    expect(updates).toEqual([1]);
+
+    trustVersion = 4;
+    fake.closeCurrent(CloseCode.goingAway, 'restarting');
+    await fake.waitFor(() => fake.messages.filter((m) => m.message.type === 'hello').length === 2, 'the second hello');
+    expect(fake.messages.filter((m) => m.message.type === 'hello')[1]!.message).toMatchObject({ trustVersion: 4 });
     await conn.stop();
     await running;
   });

@@ -4,7 +4,9 @@ import {
   FATAL_CLOSE_CODES,
   HANDSHAKE_TIMEOUT_MS,
   type Frame,
+  type JobCancelMessage,
   type JobDispatchMessage,
+  type TrustUpdateMessage,
   type WelcomeMessage,
 } from '@vigil/shared';
 import type { Logger } from '../log.js';
@@ -38,6 +40,10 @@ export interface AgentConnectionOptions {
   seq: SeqSource;
   logger: Logger;
   onDispatch: (message: JobDispatchMessage) => void;
+  onCancel?: (message: JobCancelMessage) => void;
+  onTrustUpdate?: (message: TrustUpdateMessage) => void;
+  /** The pinned script-trust version, announced in every hello (0: none). */
+  trustVersion?: () => number;
   status?: StatusSink;
   outbox?: JobOutbox;
   /** Reconnect delays: full jitter over an exponential curve from `startingDelayMs`, capped at `maxDelayMs`. */
@@ -172,14 +178,25 @@ export class AgentConnection {
       agentVersion: this.options.agentVersion,
       ...(this.options.intervalMs ? { intervalMs: this.options.intervalMs } : {}),
       ...(this.options.trust ? { trust: this.options.trust } : {}),
+      ...(this.options.trustVersion ? { trustVersion: this.options.trustVersion } : {}),
       handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
       silentHeartbeats: this.options.silentHeartbeats ?? 3,
       ...(this.options.heartbeatMs !== undefined ? { heartbeatMs: this.options.heartbeatMs } : {}),
       logger,
       onWelcome: (welcome) => this.welcomed(welcome),
       onMessage: (message) => {
-        if (message.type === 'ack') this.acked(message.seq);
-        else if (message.type === 'job.dispatch') this.options.onDispatch(message);
+        switch (message.type) {
+          case 'ack':
+            return this.acked(message.seq);
+          case 'job.dispatch':
+            return this.options.onDispatch(message);
+          case 'job.cancel':
+            return this.options.onCancel?.(message);
+          case 'trust.update':
+            return this.options.onTrustUpdate?.(message);
+          default:
+            return;
+        }
       },
     });
     this.session = session;

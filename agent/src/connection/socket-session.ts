@@ -23,6 +23,8 @@ export interface SessionOptions {
   intervalMs?: number;
   /** How to authenticate a wss:// collector (see ServerTrust). */
   trust?: ServerTrust;
+  /** The version of the pinned script-trust document, announced in the hello (0: none). */
+  trustVersion?: () => number;
   /** Bound on both the HTTP upgrade and the challenge → hello → welcome exchange. */
   handshakeTimeoutMs: number;
   /** The connection counts as dead after this many heartbeat periods without a word from the collector. */
@@ -189,6 +191,7 @@ export class SocketSession {
           nonce: message.nonce,
           signature: signChallenge(this.options.privateKeyPem, this.options.agentId, message.nonce),
           ...(this.options.intervalMs ? { intervalSec: this.options.intervalMs / 1000 } : {}),
+          trustVersion: this.options.trustVersion?.() ?? 0,
         });
         return;
       case 'awaiting-welcome':

@@ -108,7 +108,7 @@ describe('requestEnrollment over https', () => {
     for (const trust of [{ fingerprint256: serverFingerprint }, { caPem }, { caPem, fingerprint256: serverFingerprint }]) {
       const result = await attempt(trust);
       expect(result.error).toBeUndefined();
-      expect(result.response).toEqual({ agentId: 'agt_test', tenantId: 'acme', siteId: 'hq', tags: [] });
+      expect(result.response).toEqual({ agentId: 'agt_test', tenantId: 'acme', siteId: 'hq', tags: [], trust: null });
       expect(result.requests).toBe(1);
     }
   });

@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { JobResultSchema, SCRIPT_OUTPUT_CAP_BYTES, type DispatchedScript } from '@vigil/shared';
-import { runScript } from './script-runner.js';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { JobResultSchema, SCRIPT_OUTPUT_CAP_BYTES } from '@vigil/shared';
+import { runScript, type ScriptToRun } from './script-runner.js';
 import { findExecutable } from './which.js';
 import { processRunning } from '../testing/process-state.js';
 
-const script = (body: string, extra: Partial<DispatchedScript> = {}): DispatchedScript => ({
+const script = (body: string, extra: Partial<ScriptToRun> = {}): ScriptToRun => ({
   shell: 'bash',
   body,
   args: [],
@@ -122,12 +122,40 @@ describe('runScript', () => {
     expect(result.error).toMatch(/interpreter not found: bash/);
   });
 
-  it.runIf(process.platform !== 'win32')('rejects PowerShell and cmd scripts with a reason', async () => {
-    for (const shell of ['powershell', 'pwsh', 'cmd'] as const) {
-      const result = await runScript(script('Write-Output hi', { shell }));
-      expect(result.status).toBe('rejected');
-      expect(result.error).toMatch(new RegExp(`${shell} scripts are not supported on ${process.platform}`));
-    }
+  it.runIf(process.platform !== 'win32')('rejects Windows PowerShell and cmd scripts here with a reason', async () => {
+    expect(await runScript(script('Write-Output hi', { shell: 'powershell' }))).toMatchObject({ status: 'rejected', error: expect.stringMatching(/run only on Windows; use pwsh/) });
+    expect(await runScript(script('echo hi', { shell: 'cmd' }))).toMatchObject({ status: 'rejected', error: 'cmd scripts run only on Windows' });
+  });
+
+  it.runIf(process.platform !== 'win32' && !findExecutable('pwsh', process.env))('reports pwsh as not found where it is not installed', async () => {
+    expect(await runScript(script('Write-Output hi', { shell: 'pwsh' }))).toMatchObject({ status: 'error', error: 'interpreter not found: pwsh is not on PATH' });
+  });
+
+  it.runIf(findExecutable('pwsh', process.env) !== null)('runs pwsh scripts with their arguments', async () => {
+    const result = await runScript(script('Write-Output "pwsh:$($args -join \'|\')"', { shell: 'pwsh', args: ['a b', 'c'] }));
+    expect(result).toMatchObject({ status: 'succeeded', stdout: 'pwsh:a b|c\n' });
+  });
+
+  it('ends as failed "cancelled by the collector" when cancelled, killing the tree', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const pidFile = join(dir, 'pid');
+    const cancel = new AbortController();
+    const pending = runScript(script(`sleep 300 &\necho $! > "${pidFile}"\nwait`), { cancel: cancel.signal, killGraceMs: 500 });
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '') await sleep(20);
+    cancel.abort();
+    const result = await pending;
+    expect(result).toMatchObject({ status: 'failed', error: 'cancelled by the collector' });
+    expect(processRunning(Number(readFileSync(pidFile, 'utf8').trim()))).toBe(false);
+  });
+
+  it('does not start a script cancelled before it began', async () => {
+    const cancel = new AbortController();
+    cancel.abort();
+    const onSpawn = vi.fn();
+    const result = await runScript(script('echo never'), { cancel: cancel.signal, onSpawn });
+    expect(result).toMatchObject({ status: 'failed', error: 'cancelled by the collector', stdout: '' });
+    expect(onSpawn).not.toHaveBeenCalled();
   });
 
   it('ends as an error when the agent aborts the run, killing the tree', async () => {

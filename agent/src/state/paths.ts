@@ -24,4 +24,10 @@ export const stateFiles = {
   status: (dir: string) => join(dir, 'status.json'),
   /** Frames awaiting the collector's ack (segment files and meta.json). */
   spool: (dir: string) => join(dir, 'spool'),
+  /** The pinned script-signing keys (AgentTrustFileSchema). */
+  trust: (dir: string) => join(dir, 'trust.json'),
+  /** Run ids seen, with their results: a dispatch is never run twice, restarts included. */
+  runLedger: (dir: string) => join(dir, 'runs.jsonl'),
+  /** Default `--textfile-dir`: *.prom files whose samples ride on every frame. */
+  textfile: (dir: string) => join(dir, 'textfile'),
 };

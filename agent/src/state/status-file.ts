@@ -39,6 +39,7 @@ export class StatusFile {
       spoolMaxBytes: 0,
       pendingResults: 0,
       lastError: null,
+      lastTrustRefusal: null,
     };
   }
 

@@ -16,6 +16,7 @@ import {
   type CollectorMessage,
   type EnrollResponse,
   type Frame,
+  type SignedTrust,
 } from '@vigil/shared';
 
 /**
@@ -31,6 +32,8 @@ export interface FakeCollectorOptions {
   autoAck?: boolean;
   /** Answer WebSocket pings (default true); off simulates a collector that has gone silent. */
   autoPong?: boolean;
+  /** The tenant's trust document, sent in the enrollment answer (default none). */
+  trust?: SignedTrust | null;
 }
 
 export interface ReceivedFrame {
@@ -50,6 +53,8 @@ export class FakeCollector {
   connections = 0;
   /** When set, the next handshake is refused with this close code. */
   refuseWith: { code: number; reason: string } | undefined;
+  /** The trust document the enrollment answer carries. */
+  enrollTrust: SignedTrust | null;
   /** When set, every connection is closed with this code right after its welcome. */
   closeAfterWelcome: { code: number; reason: string } | undefined;
   private socket: WebSocket | undefined;
@@ -61,6 +66,7 @@ export class FakeCollector {
     private readonly options: FakeCollectorOptions,
   ) {
     this.autoAck = options.autoAck ?? true;
+    this.enrollTrust = options.trust ?? null;
   }
 
   static async start(options: FakeCollectorOptions = {}): Promise<FakeCollector> {
@@ -148,7 +154,7 @@ export class FakeCollector {
       if (!(this.options.tokens ?? []).includes(parsed.data.token)) return reply(401, { error: { code: 'invalid_token', message: 'enrollment token is invalid or expired' } });
       const agentId = `agt_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
       this.addAgent(agentId, parsed.data.publicKey);
-      const response: EnrollResponse = { agentId, tenantId: 'acme', siteId: 'hq', tags: ['test'] };
+      const response: EnrollResponse = { agentId, tenantId: 'acme', siteId: 'hq', tags: ['test'], trust: this.enrollTrust };
       reply(201, response);
       this.notify();
     });

@@ -1,4 +1,5 @@
 import { ApiErrorSchema, deadlineSignal, formatDuration } from '@vigil/shared';
+import WebSocket from 'ws';
 import { CliError } from './cli-error.js';
 
 /** Long enough for a slow list over a slow link; short enough that a dead server does not hang a script. */
@@ -77,12 +78,30 @@ export class ApiClient {
     return this.request<T>('POST', path, { body: body ?? {} });
   }
 
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, { body });
+  }
+
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PATCH', path, { body });
   }
 
   delete(path: string): Promise<void> {
     return this.request<void>('DELETE', path, {});
+  }
+
+  /**
+   * A WebSocket to an API route, authenticated like every request: the token travels in the
+   * Authorization header, never in the URL (where proxies and logs would keep it). Opening it is
+   * bounded by the request timeout.
+   */
+  openWebSocket(path: string): WebSocket {
+    const url = `${this.server.replace(/^http/, 'ws')}${path}`;
+    return new WebSocket(url, {
+      headers: this.token === undefined ? {} : { authorization: `Bearer ${this.token}` },
+      handshakeTimeout: this.timeoutMs,
+      followRedirects: false,
+    });
   }
 
   async request<T>(method: string, path: string, options: { query?: Query; body?: unknown }): Promise<T> {

@@ -1,18 +1,23 @@
-import type { Job, RunState } from '@vigil/shared';
+import type { RunState } from '@vigil/shared';
 import { SingleBar } from 'cli-progress';
-import { isFinal } from './job-wait.js';
+import { isFinal, type JobProgress } from './job-wait.js';
 
-const STATE_ORDER: readonly RunState[] = ['succeeded', 'failed', 'timed_out', 'rejected', 'error', 'running', 'sent', 'queued'];
+const STATE_ORDER: readonly RunState[] = ['succeeded', 'failed', 'timed_out', 'rejected', 'error', 'expired', 'cancelled', 'running', 'sent', 'queued'];
 
-/** "2 succeeded, 1 running, 3 queued": how many runs are in each state, states with none left out. */
-export function summarizeStates(job: Job): string {
-  const counts = new Map<RunState, number>();
-  for (const run of job.runs) counts.set(run.state, (counts.get(run.state) ?? 0) + 1);
-  return STATE_ORDER.filter((state) => counts.has(state)).map((state) => `${counts.get(state)} ${state}`).join(', ');
+/** "2 succeeded, 1 running, 3 queued": runs per state, states with none left out. */
+export function formatCounts(counts: Partial<Record<RunState, number>>): string {
+  return STATE_ORDER.filter((state) => (counts[state] ?? 0) > 0).map((state) => `${counts[state]} ${state}`).join(', ');
+}
+
+/** The same, counted from the runs themselves. */
+export function summarizeStates(job: Pick<JobProgress, 'runs'>): string {
+  const counts: Partial<Record<RunState, number>> = {};
+  for (const run of job.runs) counts[run.state] = (counts[run.state] ?? 0) + 1;
+  return formatCounts(counts);
 }
 
 export interface ProgressReporter {
-  update(job: Job): void;
+  update(job: JobProgress): void;
   stop(): void;
 }
 
@@ -36,6 +41,8 @@ export function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
         bar.start(job.runs.length, finished, payload);
         started = true;
       } else {
+        // Runs of a job awaiting approval may only appear once it is approved.
+        if (bar.getTotal() !== job.runs.length) bar.setTotal(job.runs.length);
         bar.update(finished, payload);
       }
     },

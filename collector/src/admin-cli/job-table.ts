@@ -1,9 +1,9 @@
-import { formatDuration, type Job, type JobRun, type RunState } from '@vigil/shared';
+import { formatDuration, type JobRun, type RunState } from '@vigil/shared';
 import { firstLine, orDash, type Cell, type Tone } from './output.js';
 
 export const RUN_TABLE_HEADERS = ['AGENT', 'STATE', 'EXIT', 'DURATION', 'OUTPUT'] as const;
 
-const STATE_TONE: Partial<Record<RunState, Tone>> = { succeeded: 'green', failed: 'red', timed_out: 'red', rejected: 'red', error: 'red', running: 'yellow' };
+const STATE_TONE: Partial<Record<RunState, Tone>> = { succeeded: 'green', failed: 'red', timed_out: 'red', rejected: 'red', error: 'red', expired: 'dim', cancelled: 'dim', running: 'yellow' };
 
 /** What a run said first: its stdout, else its stderr, else the agent's or collector's error. */
 export function runSummary(run: JobRun): string {
@@ -21,6 +21,6 @@ export function runRow(run: JobRun): Cell[] {
   ];
 }
 
-export function runRows(job: Job): Cell[][] {
+export function runRows(job: { runs: readonly JobRun[] }): Cell[][] {
   return job.runs.map(runRow);
 }

@@ -1,23 +1,37 @@
-import { FINAL_RUN_STATES, type Job, type JobRun } from '@vigil/shared';
+import { FINAL_RUN_STATES, type Job, type JobRunProgress, type JobStatus, type JobSummary } from '@vigil/shared';
 import { apiPath, ApiRequestError, type ApiClient } from './api-client.js';
 import { CliError } from './cli-error.js';
 
 export const POLL_INTERVAL_MS = 500;
 
-export function isFinal(run: JobRun): boolean {
+/** What progress needs of a job: the stream carries runs without their output, a GET with it. */
+export type JobProgress = JobSummary & { runs: JobRunProgress[] };
+
+/** A job nothing more will happen to. */
+const OVER: readonly JobStatus[] = ['finished', 'cancelled', 'rejected'];
+
+export function isFinal(run: Pick<JobRunProgress, 'state'>): boolean {
   return FINAL_RUN_STATES.includes(run.state);
 }
 
-export function jobFinished(job: Job): boolean {
-  return job.runs.every(isFinal);
+/**
+ * The job is over: its status says so (the collector's word, which also covers runs that have not
+ * been created yet) and no run is still under way (runs already sent when a job is cancelled
+ * finish).
+ */
+export function jobFinished(job: JobProgress): boolean {
+  return OVER.includes(job.status) && job.runs.every(isFinal);
 }
 
-export function jobSucceeded(job: Job): boolean {
-  return job.runs.every((run) => run.state === 'succeeded');
+/** Every run succeeded; a cancelled or rejected job, or one with no runs, did not. */
+export function jobSucceeded(job: JobProgress): boolean {
+  if (job.status === 'cancelled' || job.status === 'rejected') return false;
+  return job.runs.length > 0 && job.runs.every((run) => run.state === 'succeeded');
 }
 
 export interface WaitOptions {
-  timeoutMs: number;
+  /** Unix ms by `now`'s clock: stop waiting then. */
+  deadline: number;
   intervalMs?: number;
   /** Called with every job read, for progress. */
   onUpdate(job: Job): void;
@@ -27,13 +41,13 @@ export interface WaitOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-export interface WaitOutcome {
-  job: Job;
-  /** Every run reached a final state before the deadline. */
+export interface WaitOutcome<J> {
+  job: J;
+  /** The job was over before the deadline. */
   finished: boolean;
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done(): void {
@@ -46,20 +60,18 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** A poll that failed on the way (network, a restarting collector) is retried until the deadline. */
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
   return error instanceof ApiRequestError ? error.status >= 500 : error instanceof CliError;
 }
 
-/** Polls GET /api/v1/jobs/:id until every run is final, the deadline passes, or the signal aborts. */
-export async function waitForJob(client: ApiClient, initial: Job, options: WaitOptions): Promise<WaitOutcome> {
+/** Polls GET /api/v1/jobs/:id until the job is over, the deadline passes, or the signal aborts. */
+export async function waitForJob<J extends JobProgress>(client: ApiClient, initial: J, options: WaitOptions): Promise<WaitOutcome<J | Job>> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
   const interval = options.intervalMs ?? POLL_INTERVAL_MS;
-  const deadline = now() + options.timeoutMs;
-  let job = initial;
-  options.onUpdate(job);
+  let job: J | Job = initial;
   while (!jobFinished(job)) {
-    if (options.signal?.aborted || now() + interval > deadline) return { job, finished: false };
+    if (options.signal?.aborted || now() + interval > options.deadline) return { job, finished: false };
     await sleep(interval, options.signal);
     if (options.signal?.aborted) return { job, finished: false };
     try {

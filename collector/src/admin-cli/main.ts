@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-error.js';
-import { createProgram } from './program.js';
+import { createProgram, packageVersion } from './program.js';
 
 /** The exit code for what went wrong, after telling the user on stderr. */
 function report(error: unknown): number {
@@ -20,13 +20,19 @@ function report(error: unknown): number {
 }
 
 // The exit code is set rather than exiting at once, so output still being written to a pipe is not cut off.
-createProgram()
-  .parseAsync(process.argv)
-  .then(
-    () => {
-      process.exitCode ??= EXIT_OK;
-    },
-    (error: unknown) => {
-      process.exitCode = report(error);
-    },
-  );
+function parseAndRun(): void {
+  createProgram()
+    .parseAsync(process.argv)
+    .then(
+      () => {
+        process.exitCode ??= EXIT_OK;
+      },
+      (error: unknown) => {
+        process.exitCode = report(error);
+      },
+    );
+}
+
+// `vigil --version` as the first argument; anywhere else --version is a command's (run --version N).
+if (process.argv[2] === '--version') process.stdout.write(`${packageVersion()}\n`);
+else parseAndRun();

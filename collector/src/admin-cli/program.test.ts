@@ -27,7 +27,9 @@ describe('the vigil command tree', () => {
     const names = paths.map((p) => p.join(' '));
     for (const expected of [
       'login', 'logout', 'whoami', 'agents ls', 'agents show', 'agents revoke', 'alerts ls', 'alerts ack', 'alerts resolve',
-      'scripts ls', 'scripts show', 'scripts add', 'run', 'jobs show', 'tenants ls', 'tenants add', 'tenants rm', 'sites ls', 'sites add',
+      'keys generate', 'keys show', 'trust show', 'trust init', 'trust add', 'trust remove',
+      'scripts ls', 'scripts show', 'scripts add', 'scripts update', 'scripts versions', 'run',
+      'jobs ls', 'jobs show', 'jobs runs', 'jobs cancel', 'jobs approve', 'jobs reject', 'approvals ls', 'runbooks ls', 'runbooks add', 'runbooks runs', 'tenants ls', 'tenants add', 'tenants rm', 'sites ls', 'sites add',
       'users ls', 'users add', 'users rm', 'users passwd', 'users unlock', 'tokens ls', 'tokens create', 'tokens revoke', 'audit ls',
     ]) {
       expect(names).toContain(expected);
@@ -42,10 +44,18 @@ describe('the vigil command tree', () => {
     expect(text.split('\n')[2]?.trim()).not.toBe('');
   });
 
+  it('leaves --version after a command to the command (run --version N), the program has only -V', () => {
+    const program = createProgram();
+    expect(program.options.map((o) => o.long)).not.toContain('--version');
+    const run = program.commands.find((c) => c.name() === 'run')!;
+    expect(run.options.map((o) => o.long)).toContain('--version');
+  });
+
   it('offers --json wherever something is listed or shown', () => {
     const program = createProgram();
     const find = (path: string[]) => path.reduce<Command>((cmd, name) => cmd.commands.find((c) => c.name() === name)!, program);
-    for (const path of ['whoami', 'agents ls', 'agents show', 'alerts ls', 'alerts ack', 'alerts resolve', 'scripts ls', 'scripts show', 'scripts add', 'run', 'jobs show', 'tenants ls', 'sites ls', 'users ls', 'users add', 'tokens ls', 'tokens create', 'audit ls']) {
+    for (const path of ['whoami', 'agents ls', 'agents show', 'alerts ls', 'alerts ack', 'alerts resolve', 'keys generate', 'keys show', 'trust show', 'trust init', 'trust add', 'trust remove', 'scripts ls', 'scripts show', 'scripts add', 'scripts update', 'scripts versions', 'run',
+      'jobs ls', 'jobs show', 'jobs runs', 'jobs cancel', 'jobs approve', 'jobs reject', 'approvals ls', 'runbooks ls', 'runbooks add', 'runbooks runs', 'tenants ls', 'sites ls', 'users ls', 'users add', 'tokens ls', 'tokens create', 'audit ls']) {
       expect(find(path.split(' ')).options.map((o) => o.long), path).toContain('--json');
     }
   });

@@ -1,6 +1,6 @@
 import type { Agent } from '@vigil/shared';
 import { describe, expect, it } from 'vitest';
-import { agentQuery, describeSelector, requireSelection, selectTargets, type TargetSelector } from './target-selection.js';
+import { agentQuery, describeSelector, jobTargets, matchesFilters, requireSelection, type TargetSelector } from './target-selection.js';
 
 function agent(id: string, fields: Partial<Agent> = {}): Agent {
   return {
@@ -31,20 +31,15 @@ describe('target selection', () => {
       agent('d', { tags: ['web', 'prod'], tenantId: 'globex' }),
       agent('e', { tags: ['web', 'prod'], siteId: 'branch' }),
     ];
-    expect(selectTargets(selector({ tenant: 'acme', site: 'hq', tags: ['web', 'prod'], os: 'linux' }), listed)).toEqual(['a']);
+    const wanted = selector({ tenant: 'acme', site: 'hq', tags: ['web', 'prod'], os: 'linux' });
+    expect(listed.filter((a) => matchesFilters(a, wanted)).map((a) => a.id)).toEqual(['a']);
   });
 
-  it('leaves revoked agents out of filter matches', () => {
-    expect(selectTargets(selector({ tenant: 'acme' }), [agent('a'), agent('b', { revokedAt: 5 })])).toEqual(['a']);
-  });
-
-  it('adds agents named with --agent, each once', () => {
-    expect(selectTargets(selector({ tenant: 'acme', agentIds: ['x', 'a', 'x'] }), [agent('a'), agent('b')])).toEqual(['a', 'b', 'x']);
-    expect(selectTargets(selector({ agentIds: ['x'] }), null)).toEqual(['x']);
-  });
-
-  it('selects nothing when nothing matches', () => {
-    expect(selectTargets(selector({ tags: ['db'] }), [agent('a', { tags: ['web'] })])).toEqual([]);
+  it('becomes a job\'s server-side targets, without empty lists or repeats', () => {
+    expect(jobTargets(selector({ tenant: 'acme', site: 'hq', tags: ['web', 'prod', 'web'], os: 'linux', agentIds: ['x', 'x', 'y'] })))
+      .toEqual({ tenant: 'acme', site: 'hq', tags: ['web', 'prod'], os: 'linux', agentIds: ['x', 'y'] });
+    expect(jobTargets(selector({ agentIds: ['x'] }))).toEqual({ agentIds: ['x'] });
+    expect(jobTargets(selector({ tags: ['db'] }))).toEqual({ tags: ['db'] });
   });
 
   it('describes the selection as it was typed', () => {

@@ -1,4 +1,4 @@
-import type { Agent } from '@vigil/shared';
+import type { Agent, JobTargets } from '@vigil/shared';
 import type { Query } from './api-client.js';
 import { UsageError } from './cli-error.js';
 
@@ -11,9 +11,6 @@ export interface TargetSelector {
   os?: string;
   agentIds: readonly string[];
 }
-
-/** The most agents one listing returns; a selection this large is refused rather than cut short. */
-export const MAX_LISTED_AGENTS = 10_000;
 
 export function hasFilters(selector: TargetSelector): boolean {
   return selector.tenant !== undefined || selector.site !== undefined || selector.tags.length > 0 || selector.os !== undefined;
@@ -30,10 +27,7 @@ export function agentQuery(selector: TargetSelector, limit?: number): Query {
   return { tenant: selector.tenant, site: selector.site, tag: selector.tags[0], os: selector.os, limit };
 }
 
-/**
- * Checked here as well as by the server: a script must never reach an agent outside what the user
- * asked for, even from a server that ignored a filter it does not know.
- */
+/** Checked here as well as by the server, so a listing never shows an agent outside the filters given. */
 export function matchesFilters(agent: Agent, selector: TargetSelector): boolean {
   if (selector.tenant !== undefined && agent.tenantId !== selector.tenant) return false;
   if (selector.site !== undefined && agent.siteId !== selector.site) return false;
@@ -42,12 +36,18 @@ export function matchesFilters(agent: Agent, selector: TargetSelector): boolean 
 }
 
 /**
- * The agent ids to act on: listed agents that match the filters and are not revoked, then the
- * agents named with --agent, each once. `listed` is null when no filter was given.
+ * The selection as a job's server-side targets: the collector resolves them when it dispatches,
+ * so agents enrolled or revoked between listing and dispatch are handled where the truth is.
+ * Empty lists are left out (the API wants at least one entry where a list is given).
  */
-export function selectTargets(selector: TargetSelector, listed: readonly Agent[] | null): string[] {
-  const matched = (listed ?? []).filter((agent) => agent.revokedAt === null && matchesFilters(agent, selector)).map((agent) => agent.id);
-  return [...new Set([...matched, ...selector.agentIds])];
+export function jobTargets(selector: TargetSelector): JobTargets {
+  return {
+    ...(selector.tenant !== undefined ? { tenant: selector.tenant } : {}),
+    ...(selector.site !== undefined ? { site: selector.site } : {}),
+    ...(selector.tags.length > 0 ? { tags: [...new Set(selector.tags)] } : {}),
+    ...(selector.os !== undefined ? { os: selector.os as JobTargets['os'] } : {}),
+    ...(selector.agentIds.length > 0 ? { agentIds: [...new Set(selector.agentIds)] } : {}),
+  };
 }
 
 /** "--tenant acme --tag web": the selector as the user typed it, for messages. */

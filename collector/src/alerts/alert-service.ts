@@ -455,7 +455,7 @@ export class AlertService {
   }
 
   private requireRunbook(runbookId: string | null): void {
-    if (runbookId && !this.store.scripts.getRunbook(runbookId)) {
+    if (runbookId && !this.store.runbooks.get(runbookId)) {
       throw new ApiError(400, 'invalid_body', `invalid body: runbookId: runbook ${runbookId} does not exist`);
     }
   }

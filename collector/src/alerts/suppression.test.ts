@@ -1,9 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert, RuleInput, Sample } from '@vigil/shared';
 import { ConnectionRegistry } from '../gateway/connection-registry.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { JobEvents } from '../remediation/job-events.js';
 import { JobService } from '../remediation/job-service.js';
+import { RunbookEngine } from '../remediation/runbook-engine.js';
+import { runbookJobsOf } from '../remediation/runbook-jobs.js';
 import { OFFLINE_RULE_ID } from '../rules/index.js';
 import { openAlertHarness, silentLog } from '../testing/alert-harness.js';
+import { seedScript } from '../testing/scripts.js';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
 import { AlertEvents, type AlertEvent } from './alert-events.js';
 import { AlertService, type EvaluatedAgent } from './alert-service.js';
@@ -59,20 +64,33 @@ describe('dependency suppression by the agent offline alert', () => {
   });
 
   it('opens alerts of an offline agent suppressed, and does not run their runbook', () => {
-    temp.store.scripts.insert({ id: 'scr_1', name: 'Clean', shell: 'sh', body: 'true', args: [], env: {}, timeoutSec: 10, os: ['linux'], tenantId: null, createdAt: 1 });
-    temp.store.scripts.insertRunbook({ id: 'rbk_1', name: 'Clean', scriptId: 'scr_1', tenantId: null, createdAt: 1 });
-    const jobs = new JobService(temp.store, new ConnectionRegistry(), silent, () => 50);
-    events.subscribe((e) => jobs.onAlertEvent(e, (ruleId) => service.getRule(ruleId)?.runbookId));
-    service.createRule({ ...diskRule, runbookId: 'rbk_1' }, 1);
+    seedScript(temp.store, 'scr_1', { manifest: { name: 'Clean' } });
+    temp.store.runbooks.insert({
+      id: 'rbk_1', name: 'Clean', tenantId: null, steps: [{ scriptId: 'scr_1', params: {}, timeout: '5m', onFailure: 'stop' }], verify: { within: '2m' },
+      args: null, maxRunsPerAlertPerHour: 1, maxRunsPerAgentPerHour: 3, requiresApproval: false, createdAt: 1,
+    });
+    const jobEvents = new JobEvents(() => {});
+    const jobs = new JobService({ store: temp.store, registry: new ConnectionRegistry(), events: jobEvents, log: silent, now: () => 50 });
+    const engine = new RunbookEngine({
+      store: temp.store, alerts: service, alertEvents: events, jobEvents, jobs: runbookJobsOf(jobs, temp.store), escalateNow: () => null,
+      audit: new AuditLog(temp.store, () => 50), log: silent, now: () => 50,
+    }, { tickMs: 3_600_000 });
+    engine.start();
+    try {
+      service.createRule({ ...diskRule, runbookId: 'rbk_1' }, 1);
 
-    service.evaluatePresence(web, false, 10);
-    service.evaluate([{ agent: web, samples: [disk(95)] }], 20);
-    expect(opened('disk.used_pct').suppressedBy).toBe(opened('agent.online').id);
-    expect(temp.store.jobs.list()).toEqual([]);
+      service.evaluatePresence(web, false, 10);
+      service.evaluate([{ agent: web, samples: [disk(95)] }], 20);
+      expect(opened('disk.used_pct').suppressedBy).toBe(opened('agent.online').id);
+      expect(temp.store.jobs.list()).toEqual([]);
+      expect(temp.store.runbookRuns.list()).toEqual([]);
 
-    // The same rule on an agent that is online runs its runbook as usual.
-    service.evaluate([{ agent: db, samples: [disk(95)] }], 30);
-    expect(temp.store.jobs.list().map((j) => j.alertId)).toEqual([opened('disk.used_pct', db.agentId).id]);
+      // The same rule on an agent that is online runs its runbook as usual.
+      service.evaluate([{ agent: db, samples: [disk(95)] }], 30);
+      expect(temp.store.jobs.list().map((j) => j.alertId)).toEqual([opened('disk.used_pct', db.agentId).id]);
+    } finally {
+      engine.stop();
+    }
   });
 
   it('does not auto-resolve a suppressed alert; the first sample after the agent is back decides', () => {

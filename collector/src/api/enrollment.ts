@@ -122,7 +122,10 @@ export async function enrollmentRoutes(app: FastifyInstance, ctx: AppContext): P
       });
     });
     request.log.info({ agentId, tenant: token.tenantId, site: token.siteId, hostname: body.hostname }, 'agent enrolled');
-    const response: EnrollResponse = { agentId, tenantId: token.tenantId, siteId: token.siteId, tags: token.tags };
+    // The tenant's signing keys, pinned by the agent now: every later change must be signed by one of them.
+    const current = ctx.trust.current(token.tenantId);
+    const trust = current ? { document: current.document, signature: current.signature } : null;
+    const response: EnrollResponse = { agentId, tenantId: token.tenantId, siteId: token.siteId, tags: token.tags, trust };
     return reply.status(201).send(response);
   });
 }

@@ -23,7 +23,7 @@ export async function ruleRoutes(app: FastifyInstance, ctx: AppContext): Promise
    * rule's own tenant, else one tenant's remediation would run on another's endpoints.
    */
   const requireRunbookFits = (runbookId: string | null | undefined, tenantId: string | null) => {
-    const runbook = runbookId ? ctx.store.scripts.getRunbook(runbookId) : undefined;
+    const runbook = runbookId ? ctx.store.runbooks.get(runbookId) : undefined;
     if (runbook && runbook.tenantId !== null && runbook.tenantId !== tenantId) {
       // Another tenant's runbook is answered like a missing one.
       throw new ApiError(400, 'invalid_body', `invalid body: runbookId: runbook ${runbookId} does not exist${tenantId === null ? '' : ` in tenant ${tenantId}`}`);

@@ -111,10 +111,10 @@ describe('tenant isolation of the API', () => {
     const globex = await world.call(globexAdmin, 'POST', '/api/v1/scripts', { ...script, tenant: 'globex' });
     expect(ids((await world.call(acmeTech, 'GET', '/api/v1/scripts')).body.scripts)).toEqual([shared.body.id, acme.body.id].sort());
     expect((await world.call(acmeTech, 'GET', `/api/v1/scripts/${globex.body.id}`)).status).toBe(404);
-    expect(audit('script.created').find((e) => e.targetId === acme.body.id)).toMatchObject({ tenantId: 'acme', after: { name: 'uptime', bodySha256: expect.any(String) } });
+    expect(audit('script.created').find((e) => e.targetId === acme.body.id)).toMatchObject({ tenantId: 'acme', after: { name: 'uptime', version: 1, digest: expect.any(String), signer: null } });
 
     const runbook = await world.call(acmeAdmin, 'POST', '/api/v1/runbooks', { name: 'fix', scriptId: acme.body.id, tenant: 'acme' });
-    expect(runbook.body).toMatchObject({ tenantId: 'acme', scriptId: acme.body.id });
+    expect(runbook.body).toMatchObject({ tenantId: 'acme', steps: [{ scriptId: acme.body.id }] });
     expect((await world.call(acmeAdmin, 'POST', '/api/v1/runbooks', { name: 'fix', scriptId: shared.body.id, tenant: 'acme' })).status).toBe(201);
     const foreignScript = await world.call(acmeAdmin, 'POST', '/api/v1/runbooks', { name: 'fix', scriptId: globex.body.id, tenant: 'acme' });
     expect(foreignScript.status).toBe(400);

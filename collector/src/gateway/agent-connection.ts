@@ -32,8 +32,13 @@ export class AgentConnection {
   }
 
   send(message: CollectorMessage): boolean {
+    return this.sendSerialized(JSON.stringify(message));
+  }
+
+  /** A message already serialized (a bulk dispatch serializes its script once for every agent). */
+  sendSerialized(text: string): boolean {
     if (!this.isOpen) return false;
-    this.socket.send(JSON.stringify(message));
+    this.socket.send(text);
     return true;
   }
 

@@ -8,7 +8,9 @@ import type { WebSocket } from 'ws';
 import { evaluatedAgentFromRow } from '../alerts/evaluated-agent.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import { JobReportBatch } from './job-report-batch.js';
 import type { JobService } from '../remediation/job-service.js';
+import type { TrustService } from '../remediation/trust-service.js';
 import type { Store } from '../store/index.js';
 import { AgentConnection, closeReason } from './agent-connection.js';
 import type { ConnectionRegistry } from './connection-registry.js';
@@ -46,12 +48,14 @@ export class AgentGateway {
    * memory).
    */
   private readonly handshakes: HandshakeSlots;
+  private readonly jobReports: JobReportBatch;
 
   constructor(
     private readonly store: Store,
     private readonly registry: ConnectionRegistry,
     private readonly ingest: IngestQueue,
     private readonly jobs: JobService,
+    private readonly trust: TrustService,
     private readonly metrics: CollectorMetrics,
     private readonly log: Logger,
     private readonly now: () => number,
@@ -61,6 +65,7 @@ export class AgentGateway {
     this.sweepTimer = setInterval(() => this.sweepSilent(), options.heartbeatSec * 1000);
     this.sweepTimer.unref();
     this.rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+    this.jobReports = new JobReportBatch((reports) => jobs.recordReports(reports), (err) => log.error({ err }, 'storing job reports failed'));
     this.handshakes = new HandshakeSlots({
       total: options.maxPendingHandshakes ?? DEFAULT_HANDSHAKE_LIMITS.total,
       perAddress: options.maxPendingHandshakesPerAddress ?? DEFAULT_HANDSHAKE_LIMITS.perAddress,
@@ -132,7 +137,7 @@ export class AgentGateway {
         if (!result.ok) return refuse(result.code, result.reason, result.metric);
         connection = new AgentConnection(result.agent, socket, this.now(), message.intervalSec ? Math.round(message.intervalSec * 1000) : null);
         endHandshake();
-        this.admit(connection, result.lastSeq, result.agentVersion, message.agentVersion);
+        this.admit(connection, result, message);
         return;
       }
       connection.lastHeardAt = this.now();
@@ -157,7 +162,7 @@ export class AgentGateway {
   }
 
   private authenticate(hello: Extract<AgentMessage, { type: 'hello' }>, nonce: string):
-    | { ok: true; agent: AgentConnection['agent']; lastSeq: number; agentVersion: string }
+    | { ok: true; agent: AgentConnection['agent']; lastSeq: number; agentVersion: string; trustVersion: number }
     | { ok: false; code: number; reason: string; metric: string } {
     if (!SUPPORTED_PROTOCOL_VERSIONS.includes(hello.protocolVersion)) {
       return {
@@ -176,22 +181,28 @@ export class AgentGateway {
       agent: evaluatedAgentFromRow(row),
       lastSeq: row.lastSeq,
       agentVersion: row.agentVersion,
+      trustVersion: row.trustVersion,
     };
   }
 
-  /** `storedSeq` and `storedVersion` come from the row authenticate() already read. */
-  private admit(connection: AgentConnection, storedSeq: number, storedVersion: string, agentVersion: string): void {
+  /** `stored` is what authenticate() already read of the agent's row. */
+  private admit(connection: AgentConnection, stored: { lastSeq: number; agentVersion: string; trustVersion: number }, hello: Extract<AgentMessage, { type: 'hello' }>): void {
     const previous = this.registry.add(connection);
     previous?.close(CloseCode.replaced, 'replaced by a newer connection of the same agent');
     this.metrics.agentsConnected.set(this.registry.size);
-    if (storedVersion !== agentVersion) this.store.agents.updateVersion(connection.agentId, agentVersion);
+    if (stored.agentVersion !== hello.agentVersion) this.store.agents.updateVersion(connection.agentId, hello.agentVersion);
+    // An agent that does not say what it pins is taken to pin nothing: the current document is offered.
+    const pinned = hello.trustVersion ?? 0;
+    if (stored.trustVersion !== pinned) this.store.agents.setTrustVersion(connection.agentId, pinned);
     this.store.agents.touch(connection.agentId, this.now());
     connection.send({
-      type: 'welcome', agentId: connection.agentId, lastSeq: storedSeq, serverTime: this.now(),
+      type: 'welcome', agentId: connection.agentId, lastSeq: stored.lastSeq, serverTime: this.now(),
       heartbeatSec: this.options.heartbeatSec,
     });
-    this.log.info({ agentId: connection.agentId, tenant: connection.agent.tenantId, agentVersion }, 'agent connected');
-    this.jobs.dispatchPending(connection.agentId);
+    this.log.info({ agentId: connection.agentId, tenant: connection.agent.tenantId, agentVersion: hello.agentVersion, trustVersion: pinned }, 'agent connected');
+    // Keys before scripts: a script signed by a key added since the agent last connected verifies.
+    this.trust.offer(connection, pinned);
+    this.jobs.agentConnected(connection.agentId);
   }
 
   private handle(connection: AgentConnection, message: AgentMessage, refuse: (code: number, reason: string, metric: string) => void): void {
@@ -205,10 +216,8 @@ export class AgentGateway {
         });
         return;
       case 'job.started':
-        this.jobs.onStarted(connection.agentId, message, this.now());
-        return;
       case 'job.result':
-        this.jobs.onResult(connection.agentId, message, this.now());
+        this.jobReports.add({ agentId: connection.agentId, message, now: this.now() });
         return;
       case 'heartbeat':
         connection.send({ type: 'heartbeat', ts: this.now() });
@@ -232,6 +241,8 @@ export class AgentGateway {
   /** Closes every agent connection (shutdown); agents reconnect with backoff. */
   closeAll(): void {
     clearInterval(this.sweepTimer);
+    // Reports already received are stored before the store closes.
+    this.jobReports.flush();
     for (const connection of this.registry.all()) connection.close(CloseCode.goingAway, 'collector shutting down');
   }
 }

@@ -1,52 +1,49 @@
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '@vigil/shared';
 import type { AlertEvent } from '../alerts/alert-events.js';
-import { ConnectionRegistry } from '../gateway/connection-registry.js';
-import { JobService } from '../remediation/job-service.js';
 import { NEW_ALERT_LIFECYCLE } from '../store/index.js';
-import { openTempStore, seedAgent } from '../testing/temp-store.js';
+import { openRunbookHarness, T0, WEB, type RunbookHarness } from '../testing/runbook-harness.js';
 
-const T0 = Date.UTC(2025, 5, 1, 10);
 const alert = (fields: Partial<Alert> = {}): Alert => ({
-  id: 'alr_1', ruleId: 'rul_1', ruleName: 'CPU', agentId: 'agt_a', hostname: 'web-1', tenantId: 'acme', siteId: 'hq',
+  id: 'alr_1', ruleId: 'rul_1', ruleName: 'CPU', agentId: WEB.agentId, hostname: 'web-1', tenantId: 'acme', siteId: 'hq',
   metric: 'cpu.usage_pct', labels: {}, op: '>', threshold: 90, priority: 'P2', state: 'open', openValue: 99, value: 99,
   openedAt: T0, updatedAt: T0, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, comment: null,
   suppressedBy: null, ...NEW_ALERT_LIFECYCLE, ...fields,
 });
 
-describe('remediation around maintenance windows (JobService.onAlertEvent)', () => {
-  let temp: ReturnType<typeof openTempStore>;
-  let jobs: JobService;
-  const runbookOf = () => 'rbk_1';
-  const jobsFor = (alertId: string) => temp.store.jobs.list({ alertId });
+describe('remediation around maintenance windows (RunbookEngine.onAlertEvent)', () => {
+  let h: RunbookHarness;
+  let ruleId: string;
+  const jobsFor = (alertId: string) => h.store.jobs.list({ alertId });
+  const fire = (event: AlertEvent) => h.engine.onAlertEvent(event);
 
   beforeEach(() => {
-    temp = openTempStore();
-    seedAgent(temp.store, 'agt_a');
-    temp.store.scripts.insert({ id: 'scr_1', name: 'fix', shell: 'sh', body: 'true', args: [], env: {}, timeoutSec: 10, os: ['linux'], tenantId: null, createdAt: T0 });
-    temp.store.scripts.insertRunbook({ id: 'rbk_1', name: 'fix', scriptId: 'scr_1', tenantId: null, createdAt: T0 });
-    // Jobs name their alert (a foreign key): the alert must be stored.
-    temp.store.alerts.insert({ ...alert(), seriesKey: 'rul_1|agt_a|{}' });
-    jobs = new JobService(temp.store, new ConnectionRegistry(), pino({ level: 'silent' }), () => T0);
+    h = openRunbookHarness();
+    h.script('scr_1', { manifest: { name: 'fix' } });
+    h.runbook('rbk_1', [{ scriptId: 'scr_1' }]);
+    ruleId = h.rule({ metric: 'cpu.usage_pct', runbookId: 'rbk_1' }).id;
+    // Jobs and runs name their alert (a foreign key): the alert must be stored.
+    h.store.alerts.insert({ ...alert({ ruleId }), seriesKey: `${ruleId}|${WEB.agentId}|{}` });
   });
-  afterEach(() => temp.cleanup());
+  afterEach(() => h.cleanup());
 
   it('runs no runbook for an alert that opens inside a window, and runs it when the alert is released', () => {
-    jobs.onAlertEvent({ type: 'alert.opened', alert: alert({ maintenanceWindowId: 'mnt_1' }) }, runbookOf);
+    fire({ type: 'alert.opened', alert: alert({ ruleId, maintenanceWindowId: 'mnt_1' }) });
     expect(jobsFor('alr_1')).toEqual([]);
-    jobs.onAlertEvent({ type: 'alert.released', alert: alert(), from: 'maintenance' }, runbookOf);
+    expect(h.runs()).toEqual([]);
+    fire({ type: 'alert.released', alert: alert({ ruleId }), from: 'maintenance' });
     expect(jobsFor('alr_1').map((j) => j.createdBy)).toEqual(['runbook:rbk_1']);
+    expect(h.runs().map((r) => r.state)).toEqual(['running']);
   });
 
   it('still runs it for an alert that opens outside any window', () => {
-    jobs.onAlertEvent({ type: 'alert.opened', alert: alert() }, runbookOf);
+    fire({ type: 'alert.opened', alert: alert({ ruleId }) });
     expect(jobsFor('alr_1')).toHaveLength(1);
   });
 
   it('does not run it for a released alert whose agent is offline (suppressed)', () => {
-    const released: AlertEvent = { type: 'alert.released', alert: alert({ suppressedBy: 'alr_offline' }), from: 'maintenance' };
-    jobs.onAlertEvent(released, runbookOf);
+    fire({ type: 'alert.released', alert: alert({ ruleId, suppressedBy: 'alr_offline' }), from: 'maintenance' });
     expect(jobsFor('alr_1')).toEqual([]);
+    expect(h.runs()).toEqual([]);
   });
 });

@@ -60,4 +60,14 @@ describe('computeKpis', () => {
     const report = computeKpis({ tenant: null, from: 0, to: D, alerts: [], agents: [], patches: [], securityPatchMaxAgeMs: D }, 0);
     expect(report).toMatchObject({ slaCompliancePct: null, autoRemediatedPct: null, agentAvailabilityPct: null, patchCompliancePct: null });
   });
+
+  it('counts an alert whose runbook verify stage resolved as resolved without a person, and remediated', () => {
+    const alerts = [
+      alert({ openedAt: D, resolvedAt: D + H, resolvedBy: 'runbook:rbk_1', remediated: true }),
+      alert({ openedAt: D, resolvedAt: D + H, resolvedBy: 'auto' }),
+      alert({ openedAt: D, resolvedAt: D + H, resolvedBy: 'alice', remediated: true }),
+    ];
+    const report = computeKpis({ tenant: null, from: 0, to: 2 * D, alerts, agents: [], patches: [], securityPatchMaxAgeMs: D }, 0);
+    expect(report.autoRemediatedPct).toBe(50);
+  });
 });

@@ -70,7 +70,8 @@ export function computeKpis(input: KpiInput, now: number): KpiReport {
       }];
     }),
   ) as KpiReport['byPriority'];
-  const autoResolved = alerts.filter((a) => a.resolvedAt !== null && a.resolvedBy === 'auto');
+  // Resolved without a person: by the rule engine when the value cleared, or by a runbook's verify stage.
+  const autoResolved = alerts.filter((a) => a.resolvedAt !== null && (a.resolvedBy === 'auto' || (a.resolvedBy?.startsWith('runbook:') ?? false)));
   const monitored = input.agents.map((agent) => availability(agent, input.from, input.to)).filter((a) => a.monitoredMs > 0);
   const compliant = input.patches.filter((p) => p.securityPendingSince === null || input.to - p.securityPendingSince <= input.securityPatchMaxAgeMs);
   return {

@@ -115,6 +115,24 @@ describe('SlaClock (alert service + SLA clock + SQLite file)', () => {
     expect(temp.store.sla.clocks.due(T0 + 100 * H, 10)).toEqual([]);
   });
 
+  it('escalates now when remediation failed: one level, published, and the time steps still apply afterwards', () => {
+    const alert = open(acme, T0);
+    alerts.acknowledge(alert.id, 'alice', null, T0 + MIN);
+    clock.tick(T0 + 10 * MIN);
+    expect(clock.escalateNow(alert.id, 'remediation failed', T0 + 10 * MIN)).toBe(2);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ escalationLevel: 2, escalatedAt: T0 + 10 * MIN });
+    expect(clockFeed()).toEqual([['escalated', 2, alert.id]]);
+    // The clock's own L2 at half the resolution target has nothing left to raise; L3 comes at its time.
+    clock.tick(T0 + 2 * H);
+    expect(temp.store.alerts.get(alert.id)!.escalationLevel).toBe(2);
+    clock.tick(T0 + 3 * H);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ escalationLevel: 3, escalatedAt: T0 + 3 * H });
+    // Nowhere to go for a resolved alert.
+    alerts.resolveByHand(alert.id, 'alice', null, T0 + 3 * H + 1);
+    expect(clock.escalateNow(alert.id, 'remediation failed', T0 + 3 * H + 2)).toBeNull();
+    expect(clockFeed()).toEqual([['escalated', 2, alert.id], ['escalated', 3, alert.id]]);
+  });
+
   it('catches up after downtime at start, recording what fell due at the instants it did', () => {
     const alert = open(acme, T0);
     clock.tick(T0 + MIN);

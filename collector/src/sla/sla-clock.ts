@@ -5,6 +5,7 @@ import type { DueClock } from '../store/alert-clocks.js';
 import type { AlertRecord, Store } from '../store/index.js';
 import { slaDeadlines, restartedDeadlines } from './deadlines.js';
 import { applyClockEvents, dueClockEvents, nextClockAt } from './due-events.js';
+import { escalateNowEvent, type EscalateNowReason } from './escalate-now.js';
 import type { SlaPolicies } from './sla-policies.js';
 import type { ClockEvent } from './types.js';
 
@@ -94,6 +95,23 @@ export class SlaClock {
       this.deps.store.sla.clocks.setDeadlines(alertId, deadlines, now);
       this.deps.store.afterCommit(() => this.deps.log.info({ alertId, tenant: record.tenantId, ...deadlines }, 'SLA clocks restarted'));
       return this.deps.store.alerts.get(alertId);
+    });
+  }
+
+  /**
+   * Escalates the alert one level at once (its runbook failed), published as alert.escalated once
+   * committed so that the new level's channels hear of it as of any escalation. Joins the
+   * caller's transaction. Returns the level reached, or null when the alert could not go higher
+   * (resolved, inside a maintenance window, already L4).
+   */
+  escalateNow(alertId: string, reason: EscalateNowReason, at: number): number | null {
+    return this.deps.store.transaction(() => {
+      const record = this.deps.store.alerts.get(alertId);
+      const event = record ? escalateNowEvent(record, reason, at) : null;
+      // The clock's next look stays as scheduled: a higher level only removes raises it had planned.
+      if (!event || !this.deps.store.sla.clocks.raiseLevel(alertId, event.level, event.at)) return null;
+      this.publish(alertId, [event]);
+      return event.level;
     });
   }
 

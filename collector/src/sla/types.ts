@@ -15,7 +15,7 @@ export type SlaClockName = 'respond' | 'resolve';
 /** Something that became due, at its exact instant. */
 export type ClockEvent =
   | { kind: 'breach'; clock: SlaClockName; at: number }
-  | { kind: 'escalate'; level: 2 | 3 | 4; at: number; reason: 'elapsed' | 'respond breach' | 'resolve breach' };
+  | { kind: 'escalate'; level: 2 | 3 | 4; at: number; reason: 'elapsed' | 'respond breach' | 'resolve breach' | 'remediation failed' };
 
 export interface SlaDeadlines {
   respondBy: number;

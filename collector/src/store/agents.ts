@@ -15,7 +15,22 @@ export interface AgentRow {
   lastSeenAt: number | null;
   lastSeq: number;
   revokedAt: number | null;
+  /** The trust document version the agent said it pins in its last hello (0: none). */
+  trustVersion: number;
 }
+
+/** Which agents a job targets: every field given must hold (tags: all of them). */
+export interface TargetFilter {
+  tenantId?: string | undefined;
+  siteId?: string | undefined;
+  tags?: readonly string[] | undefined;
+  platform?: OsPlatform | undefined;
+  /** Null: every tenant's agents; else only these tenants'. */
+  visibleTenants: readonly string[] | null;
+}
+
+/** An agent a job may run on: what dispatching and ownership need, nothing more. */
+export interface TargetAgent { id: string; tenantId: string; platform: OsPlatform }
 
 export interface AgentFilter {
   tenantId?: string | undefined;
@@ -30,12 +45,12 @@ export interface AgentFilter {
 }
 
 const SELECT = `SELECT id, tenant_id, site_id, hostname, os_platform, os_distro, os_release, os_arch, agent_version,
-  tags, public_key, enrolled_at, last_seen_at, last_seq, revoked_at FROM agents`;
+  tags, public_key, enrolled_at, last_seen_at, last_seq, revoked_at, trust_version FROM agents`;
 
 interface RawAgent {
   id: string; tenant_id: string; site_id: string; hostname: string; os_platform: OsPlatform; os_distro: string;
   os_release: string; os_arch: string; agent_version: string; tags: string; public_key: string; enrolled_at: number;
-  last_seen_at: number | null; last_seq: number; revoked_at: number | null;
+  last_seen_at: number | null; last_seq: number; revoked_at: number | null; trust_version: number;
 }
 
 function toAgent(r: RawAgent): AgentRow {
@@ -43,7 +58,7 @@ function toAgent(r: RawAgent): AgentRow {
     id: r.id, tenantId: r.tenant_id, siteId: r.site_id, hostname: r.hostname,
     os: { platform: r.os_platform, distro: r.os_distro, release: r.os_release, arch: r.os_arch },
     agentVersion: r.agent_version, tags: parseJson<string[]>(r.tags, []), publicKey: r.public_key,
-    enrolledAt: r.enrolled_at, lastSeenAt: r.last_seen_at, lastSeq: r.last_seq, revokedAt: r.revoked_at,
+    enrolledAt: r.enrolled_at, lastSeenAt: r.last_seen_at, lastSeq: r.last_seq, revokedAt: r.revoked_at, trustVersion: r.trust_version,
   };
 }
 
@@ -53,15 +68,17 @@ export class AgentStore {
   private readonly touchStatement;
   private readonly intervalStatement;
   private readonly versionStatement;
+  private readonly trustVersionStatement;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare(`${SELECT} WHERE id = ?`);
     this.touchStatement = db.prepare('UPDATE agents SET last_seen_at = ? WHERE id = ?');
     this.intervalStatement = db.prepare('UPDATE agents SET interval_ms = ? WHERE id = ? AND interval_ms IS NOT ?');
     this.versionStatement = db.prepare('UPDATE agents SET agent_version = ? WHERE id = ?');
+    this.trustVersionStatement = db.prepare('UPDATE agents SET trust_version = ? WHERE id = ? AND trust_version IS NOT ?');
   }
 
-  insert(agent: Omit<AgentRow, 'lastSeenAt' | 'lastSeq' | 'revokedAt'>): void {
+  insert(agent: Omit<AgentRow, 'lastSeenAt' | 'lastSeq' | 'revokedAt' | 'trustVersion'>): void {
     this.db
       .prepare(
         `INSERT INTO agents (id, tenant_id, site_id, hostname, os_platform, os_distro, os_release, os_arch, agent_version,
@@ -124,5 +141,40 @@ export class AgentStore {
 
   updateVersion(id: string, agentVersion: string): void {
     this.versionStatement.run(agentVersion, id);
+  }
+
+  /** What the agent said it pins (its hello): a newer trust document is sent to it after welcome. */
+  setTrustVersion(id: string, version: number): void {
+    this.trustVersionStatement.run(version, id, version);
+  }
+
+  /** The same, for the agents named (unknown ones are left out): one query per thousand. */
+  targetsByIds(ids: readonly string[]): Array<TargetAgent & { revoked: boolean }> {
+    const found: Array<TargetAgent & { revoked: boolean }> = [];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const slice = ids.slice(i, i + 1000);
+      const rows = this.db
+        .prepare(`SELECT id, tenant_id AS tenantId, os_platform AS platform, revoked_at IS NOT NULL AS revoked FROM agents WHERE id IN (${slice.map(() => '?').join(', ')})`)
+        .all(...slice) as Array<TargetAgent & { revoked: number }>;
+      for (const row of rows) found.push({ ...row, revoked: row.revoked === 1 });
+    }
+    return found;
+  }
+
+  /** Non-revoked agents matching a job's targets, however many: no paging, and only id and tenant. */
+  selectTargets(filter: TargetFilter): TargetAgent[] {
+    const where = ['revoked_at IS NULL'];
+    const params: unknown[] = [];
+    if (filter.tenantId) { where.push('tenant_id = ?'); params.push(filter.tenantId); }
+    if (filter.siteId) { where.push('site_id = ?'); params.push(filter.siteId); }
+    for (const tag of filter.tags ?? []) { where.push('EXISTS (SELECT 1 FROM json_each(agents.tags) WHERE value = ?)'); params.push(tag); }
+    if (filter.platform) { where.push('os_platform = ?'); params.push(filter.platform); }
+    if (filter.visibleTenants) {
+      where.push(`tenant_id IN (${filter.visibleTenants.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...filter.visibleTenants);
+    }
+    return this.db
+      .prepare(`SELECT id, tenant_id AS tenantId, os_platform AS platform FROM agents WHERE ${where.join(' AND ')} ORDER BY id`)
+      .all(...params) as TargetAgent[];
   }
 }

@@ -1,4 +1,4 @@
-import type { Alert, AlertState, Priority } from '@vigil/shared';
+import type { Alert, AlertRemediation, AlertState, Priority } from '@vigil/shared';
 import type { Db } from './database.js';
 import { parseJson } from './json.js';
 
@@ -42,7 +42,7 @@ interface RawAlert {
   acknowledged_at: number | null; acknowledged_by: string | null; resolved_at: number | null; resolved_by: string | null;
   comment: string | null; suppressed_by: string | null; occurrences: number; flapping: number; ack_expires_at: number | null;
   maintenance_window_id: string | null; respond_by: number | null; resolve_by: number | null; respond_breached_at: number | null;
-  resolve_breached_at: number | null; escalation_level: number; escalated_at: number | null;
+  resolve_breached_at: number | null; escalation_level: number; escalated_at: number | null; remediation: string | null;
 }
 
 function toAlert(r: RawAlert): AlertRecord {
@@ -54,7 +54,7 @@ function toAlert(r: RawAlert): AlertRecord {
     resolvedAt: r.resolved_at, resolvedBy: r.resolved_by, comment: r.comment, suppressedBy: r.suppressed_by,
     occurrences: r.occurrences, flapping: r.flapping === 1, ackExpiresAt: r.ack_expires_at, maintenanceWindowId: r.maintenance_window_id,
     respondBy: r.respond_by, resolveBy: r.resolve_by, respondBreachedAt: r.respond_breached_at, resolveBreachedAt: r.resolve_breached_at,
-    escalationLevel: r.escalation_level, escalatedAt: r.escalated_at,
+    escalationLevel: r.escalation_level, escalatedAt: r.escalated_at, remediation: parseJson<AlertRemediation | null>(r.remediation, null),
   };
 }
 
@@ -72,6 +72,7 @@ export class AlertStore {
   private readonly flappingStmt;
   private readonly ackExpiredStmt;
   private readonly expireAckStmt;
+  private readonly remediationStmt;
 
   constructor(
     private readonly db: Db,
@@ -117,8 +118,9 @@ export class AlertStore {
     );
     // The rule's current name, operator, threshold and priority: the alert fires again as the rule is now.
     // Acknowledgement who/when stay as history (the state says no one is on it); its expiry goes.
+    // A new occurrence has had no remediation yet: the last one's outcome goes with its occurrence.
     this.reopenStmt = db.prepare(
-      `UPDATE alerts SET state = 'open', resolved_at = NULL, resolved_by = NULL, ack_expires_at = NULL, occurrences = occurrences + 1,
+      `UPDATE alerts SET state = 'open', resolved_at = NULL, resolved_by = NULL, ack_expires_at = NULL, occurrences = occurrences + 1, remediation = NULL,
          open_value = @value, value = @value, updated_at = @at, flapping = @flapping, suppressed_by = @suppressedBy,
          rule_name = @ruleName, op = @op, threshold = @threshold, priority = @priority, hostname = @hostname
        WHERE id = @id AND state = 'resolved'`,
@@ -132,6 +134,7 @@ export class AlertStore {
       `UPDATE alerts SET state = 'open', ack_expires_at = NULL, updated_at = MAX(updated_at, @at)
        WHERE id = @id AND state = 'acknowledged' AND ack_expires_at = @at`,
     );
+    this.remediationStmt = db.prepare('UPDATE alerts SET remediation = @remediation, updated_at = MAX(updated_at, @at) WHERE id = @id');
   }
 
   insert(alert: AlertRecord): void {
@@ -197,6 +200,11 @@ export class AlertStore {
   /** False when the alert already had that flag. */
   setFlapping(id: string, flapping: boolean, at: number): boolean {
     return this.flappingStmt.run({ id, flapping: flapping ? 1 : 0, at }).changes > 0;
+  }
+
+  /** Attaches how a runbook run for the alert ended (see AlertRemediation). False when there is no such alert. */
+  setRemediation(id: string, remediation: AlertRemediation): boolean {
+    return this.remediationStmt.run({ id, remediation: JSON.stringify(remediation), at: remediation.at }).changes > 0;
   }
 
   /** Acknowledged alerts whose acknowledgement expired at or before `now`, soonest first. */

@@ -444,4 +444,100 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 15,
+    name: 'signed remediation: script versions, trust documents, bulk jobs with policies and approvals, runbooks with steps, verification and their runs',
+    sql: `
+      -- Every version of every script, as signed: the scripts row is the script's head (name,
+      -- tenant, change control, latest version). A manifest is never changed in place.
+      CREATE TABLE script_versions (
+        script_id TEXT NOT NULL REFERENCES scripts(id),
+        version INTEGER NOT NULL,
+        manifest TEXT NOT NULL,
+        signature TEXT,
+        digest TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (script_id, version)
+      );
+      -- Scripts written before versions become version 1, unsigned, with the digest computed on
+      -- first read (SQLite has no SHA-256).
+      INSERT INTO script_versions (script_id, version, manifest, signature, digest, created_by, created_at)
+        SELECT id, 1, json_object('kind', 'vigil.script', 'name', name, 'version', 1, 'shell', shell, 'body', body,
+          'args', json(args), 'params', json('[]'), 'env', json(env), 'timeoutSec', timeout_sec, 'os', json(os),
+          'runAs', NULL, 'tenant', NULL, 'expiresAt', NULL), NULL, '', 'migration', created_at FROM scripts;
+      ALTER TABLE scripts ADD COLUMN latest_version INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE scripts ADD COLUMN requires_approval INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE scripts ADD COLUMN created_by TEXT NOT NULL DEFAULT 'migration';
+
+      -- A tenant's current trust document (its script-signing keys), as signed; earlier ones stay.
+      CREATE TABLE trust_documents (
+        tenant_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        document TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, version)
+      );
+      -- What each agent last said it pins, to send it a newer one.
+      ALTER TABLE agents ADD COLUMN trust_version INTEGER NOT NULL DEFAULT 0;
+
+      ALTER TABLE jobs ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE jobs ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+      ALTER TABLE jobs ADD COLUMN params TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE jobs ADD COLUMN offline_policy TEXT NOT NULL DEFAULT 'run_on_reconnect';
+      ALTER TABLE jobs ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN concurrency INTEGER NOT NULL DEFAULT 10000;
+      ALTER TABLE jobs ADD COLUMN rate_per_sec INTEGER NOT NULL DEFAULT 10000;
+      -- awaiting_approval | active | finished | cancelled | rejected
+      ALTER TABLE jobs ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+      ALTER TABLE jobs ADD COLUMN approval_required INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN requested_by_user_id TEXT;
+      ALTER TABLE jobs ADD COLUMN decided_by TEXT;
+      ALTER TABLE jobs ADD COLUMN decided_at INTEGER;
+      ALTER TABLE jobs ADD COLUMN decision TEXT;
+      ALTER TABLE jobs ADD COLUMN decision_comment TEXT;
+      ALTER TABLE jobs ADD COLUMN runbook_run_id TEXT;
+      UPDATE jobs SET status = 'finished';
+      CREATE INDEX jobs_by_status ON jobs(status) WHERE status IN ('awaiting_approval', 'active');
+      CREATE INDEX job_runs_by_job_state ON job_runs(job_id, state);
+
+      ALTER TABLE runbooks ADD COLUMN steps TEXT;
+      ALTER TABLE runbooks ADD COLUMN verify TEXT NOT NULL DEFAULT '{"within":"2m"}';
+      ALTER TABLE runbooks ADD COLUMN max_runs_per_alert_hour INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE runbooks ADD COLUMN max_runs_per_agent_hour INTEGER NOT NULL DEFAULT 3;
+      ALTER TABLE runbooks ADD COLUMN requires_approval INTEGER NOT NULL DEFAULT 0;
+      -- Runbooks written before steps become one step of their script (args stay, for unsigned scripts).
+      UPDATE runbooks SET steps = json_array(json_object('scriptId', script_id, 'params', json('{}'), 'timeout', '5m', 'onFailure', 'stop'));
+
+      -- A run keeps the runbook's steps and verify stage as they were when it started (a PATCH
+      -- does not change a run under way), and its record outlives the runbook: no foreign key to
+      -- runbooks, which may be deleted once no rule names them.
+      CREATE TABLE runbook_runs (
+        id TEXT PRIMARY KEY,
+        runbook_id TEXT NOT NULL,
+        alert_id TEXT NOT NULL REFERENCES alerts(id),
+        agent_id TEXT NOT NULL REFERENCES agents(id),
+        tenant_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        step_index INTEGER NOT NULL DEFAULT 0,
+        job_ids TEXT NOT NULL DEFAULT '[]',
+        outcome TEXT,
+        output TEXT NOT NULL DEFAULT '',
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        -- {name, steps, verify, args}: the runbook as it was when the run started.
+        plan TEXT NOT NULL DEFAULT '{}',
+        -- When the current step (or the verify stage) began: its timeout counts from here, across restarts.
+        stage_started_at INTEGER
+      );
+      -- The hourly caps count recent runs per alert and per agent.
+      CREATE INDEX runbook_runs_by_alert ON runbook_runs(alert_id, started_at);
+      CREATE INDEX runbook_runs_by_agent ON runbook_runs(agent_id, started_at);
+      CREATE INDEX runbook_runs_unfinished ON runbook_runs(state) WHERE finished_at IS NULL;
+      -- The alert's latest finished runbook run, as JSON {runbookRunId, runbookId, runbookName, state, outcome, output, at}.
+      ALTER TABLE alerts ADD COLUMN remediation TEXT;
+    `,
+  },
 ];

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEnrollmentToken } from '../auth/enrollment-tokens.js';
+import { seedScript } from '../testing/scripts.js';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
+import type { JobRecord } from './jobs.js';
 
 /** Lists narrowed to the tenants a caller sees: null is every tenant, a list only those. */
 describe('tenant filters of the stores', () => {
@@ -28,27 +30,36 @@ describe('tenant filters of the stores', () => {
   });
 
   it('keeps the MSP-wide scripts and runbooks beside the tenants\' own', () => {
-    const { scripts } = temp.store;
-    const script = { shell: 'sh' as const, body: 'true', args: [], env: {}, timeoutSec: 10, os: ['linux' as const], createdAt: 1 };
-    scripts.insert({ ...script, id: 'scr_shared', name: 'a shared', tenantId: null });
-    scripts.insert({ ...script, id: 'scr_acme', name: 'b acme', tenantId: 'acme' });
-    scripts.insert({ ...script, id: 'scr_globex', name: 'c globex', tenantId: 'globex' });
-    scripts.insertRunbook({ id: 'rbk_shared', name: 'a', scriptId: 'scr_shared', tenantId: null, createdAt: 1 });
-    scripts.insertRunbook({ id: 'rbk_globex', name: 'b', scriptId: 'scr_globex', args: ['-v'], tenantId: 'globex', createdAt: 1 });
+    const { scripts, runbooks } = temp.store;
+    seedScript(temp.store, 'scr_shared', { manifest: { name: 'a shared' } });
+    seedScript(temp.store, 'scr_acme', { tenantId: 'acme', manifest: { name: 'b acme' } });
+    seedScript(temp.store, 'scr_globex', { tenantId: 'globex', manifest: { name: 'c globex' } });
+    const runbook = (id: string, name: string, scriptId: string, tenantId: string | null, args: string[] | null = null) => ({
+      id, name, tenantId, args, createdAt: 1, steps: [{ scriptId, params: {}, timeout: '5m', onFailure: 'stop' as const }], verify: { within: '2m' },
+      maxRunsPerAlertPerHour: 1, maxRunsPerAgentPerHour: 3, requiresApproval: false,
+    });
+    runbooks.insert(runbook('rbk_shared', 'a', 'scr_shared', null));
+    runbooks.insert(runbook('rbk_globex', 'b', 'scr_globex', 'globex', ['-v']));
     expect(ids(scripts.list(['acme']))).toEqual(['scr_acme', 'scr_shared']);
     expect(ids(scripts.list([]))).toEqual(['scr_shared']);
     expect(ids(scripts.list())).toEqual(['scr_acme', 'scr_globex', 'scr_shared']);
-    expect(ids(scripts.listRunbooks(['acme']))).toEqual(['rbk_shared']);
-    expect(scripts.getRunbook('rbk_globex')).toEqual({ id: 'rbk_globex', name: 'b', scriptId: 'scr_globex', args: ['-v'], tenantId: 'globex', createdAt: 1 });
+    expect(ids(runbooks.list(['acme']))).toEqual(['rbk_shared']);
+    expect(runbooks.get('rbk_globex')).toEqual(runbook('rbk_globex', 'b', 'scr_globex', 'globex', ['-v']));
     expect(scripts.get('scr_acme')?.tenantId).toBe('acme');
   });
 
   it('shows a job only to who sees every tenant its runs are in', () => {
-    const { jobs, scripts } = temp.store;
-    scripts.insert({ id: 'scr_1', name: 's', shell: 'sh', body: 'true', args: [], env: {}, timeoutSec: 10, os: ['linux'], tenantId: null, createdAt: 1 });
+    const { jobs } = temp.store;
+    const script = seedScript(temp.store, 'scr_1');
     let run = 0;
-    const job = (id: string, tenantId: string | null, agents: string[], at: number) =>
-      jobs.create({ id, scriptId: 'scr_1', scriptName: 's', alertId: null, args: [], tenantId, createdBy: 'test', createdAt: at }, agents, () => `run_${++run}`);
+    const job = (id: string, tenantId: string | null, agents: string[], at: number) => {
+      const record: JobRecord = {
+        id, scriptId: script.id, scriptName: script.name, version: 1, digest: script.digest, alertId: null, runbookRunId: null, tenantId,
+        status: 'active', approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: {}, args: [],
+        offline: 'run_on_reconnect', expiresAt: at + 60_000, concurrency: 10, ratePerSec: 10, createdBy: 'test', createdAt: at, requestedBy: null,
+      };
+      jobs.create(record, agents, () => `run_${++run}`);
+    };
     job('job_acme', 'acme', ['agt_a1', 'agt_a2'], 1);
     job('job_both', null, ['agt_a1', 'agt_g1'], 2);
     job('job_globex', 'globex', ['agt_g1'], 3);

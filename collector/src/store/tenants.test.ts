@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEnrollmentToken } from '../auth/enrollment-tokens.js';
+import { seedScript } from '../testing/scripts.js';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
 
 describe('tenants and sites', () => {
@@ -40,7 +41,7 @@ describe('tenants and sites', () => {
     store.agents.revoke('agt_b', 2);
     seedAgent(store, 'agt_g', { tenantId: 'globex' });
     store.db.prepare("INSERT INTO rules (id, name, metric, labels, op, threshold, for_samples, priority, scope, enabled, created_at, updated_at) VALUES ('rul_1', 'r', 'cpu.usage_pct', '{}', '>', 1, 1, 'P3', '{\"tenant\":\"acme\"}', 1, 1, 1)").run();
-    store.scripts.insert({ id: 'scr_1', name: 's', shell: 'sh', body: 'true', args: [], env: {}, timeoutSec: 10, os: ['linux'], tenantId: 'acme', createdAt: 1 });
+    seedScript(store, 'scr_1', { tenantId: 'acme' });
     store.users.insert({ id: 'usr_1', username: 'ann', displayName: 'Ann', passwordHash: 'x', role: 'admin', tenants: ['globex', 'acme'], createdAt: 1 });
     expect(store.tenants.references('acme')).toEqual({ ...none, agents: 2, rules: 1, scripts: 1, users: 1 });
     expect(store.tenants.siteAgentCount('acme', 'hq')).toBe(2);

@@ -1,7 +1,12 @@
-import { ApiErrorSchema, EnrollResponseSchema, RuleSchema, type EnrollRequest, type EnrollResponse, type EnrollmentTokenInput, type Rule, type RuleInput } from '@vigil/shared';
+import {
+  ApiErrorSchema, EnrollResponseSchema, RuleSchema, ScriptSchema,
+  type EnrollRequest, type EnrollResponse, type EnrollmentTokenInput, type JobInputSchema, type Rule, type RuleInput, type UnsignedScriptInputSchema,
+} from '@vigil/shared';
 import { z } from 'zod';
+import { JobProgressSchema, type JobProgress } from './job-progress.js';
 
 const CreatedEnrollmentTokenSchema = z.object({ token: z.string().min(16) });
+const CreatedScriptSchema = ScriptSchema.pick({ id: true });
 
 export class ApiRequestError extends Error {
   constructor(
@@ -37,6 +42,26 @@ export class ApiClient {
 
   async deleteRule(id: string): Promise<void> {
     await this.request('DELETE', `/api/v1/rules/${encodeURIComponent(id)}`);
+  }
+
+  /** Adds an unsigned script (the legacy shape); returns its id. */
+  async createScript(input: z.input<typeof UnsignedScriptInputSchema>): Promise<string> {
+    return CreatedScriptSchema.parse(await this.request('POST', '/api/v1/scripts', input)).id;
+  }
+
+  async createJob(input: z.input<typeof JobInputSchema>): Promise<JobProgress> {
+    return JobProgressSchema.parse(await this.request('POST', '/api/v1/jobs', input));
+  }
+
+  async getJob(id: string): Promise<JobProgress> {
+    return JobProgressSchema.parse(await this.request('GET', `/api/v1/jobs/${encodeURIComponent(id)}`));
+  }
+
+  /** A job's live progress, a WebSocket that takes the token in its Authorization header. */
+  jobStream(id: string): { url: string; headers: Record<string, string> } {
+    const url = new URL(`/api/v1/jobs/${encodeURIComponent(id)}/stream`, this.baseUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return { url: url.toString(), headers: { authorization: `Bearer ${this.token}` } };
   }
 
   /** A GET whose body is read and dropped; throws unless the answer is 2xx. */

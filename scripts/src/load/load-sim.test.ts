@@ -34,6 +34,23 @@ interface StormSummary {
   interrupted: boolean;
 }
 
+interface JobSummary {
+  jobId: string | null;
+  status: string | null;
+  runs: number;
+  dispatchesReceived: number;
+  dispatchedToAllMs: number | null;
+  lastDispatchMs: number | null;
+  resultsSent: number;
+  resultsStored: number;
+  finishedMs: number | null;
+  finishedObservedMs: number | null;
+  runStates: Record<string, number>;
+  notSucceeded: number;
+  collectorPeakRssMb: number | null;
+  timedOut: boolean;
+}
+
 let running: ChildProcess | null = null;
 
 afterEach(async () => {
@@ -92,6 +109,32 @@ describe('load simulator', () => {
     const dataDir = /\(data (\S+)\)/.exec(stderr)?.[1];
     expect(dataDir, stderr).toBeDefined();
     expect(existsSync(dataDir!)).toBe(false);
+  });
+
+  it('job mode: one job reaches every simulated agent, each answers, and the job finishes', async () => {
+    const { code, stdout, stderr } = await runSimulator(
+      ['--spawn', '--agents', '20', '--interval', '1s', '--duration', '1s', '--warmup', '1s', '--job', '--job-runtime', '50ms', '--job-timeout', '40s'],
+      90_000,
+    );
+    expect(code, stderr).toBe(0);
+    const summary = JSON.parse(stdout) as Summary & { job: JobSummary | null };
+    expect(summary.connected, stderr).toBe(20);
+    const job = summary.job!;
+    expect(job, stderr).not.toBeNull();
+    expect(job.status, stderr).toBe('finished');
+    expect(job.runs).toBe(20);
+    expect(job.dispatchesReceived).toBe(20);
+    expect(job.dispatchedToAllMs).toBe(job.lastDispatchMs);
+    expect(job.resultsSent).toBe(20);
+    expect(job.resultsStored).toBe(20);
+    expect(job.runStates).toEqual({ succeeded: 20 });
+    expect(job.notSucceeded).toBe(0);
+    // Finishing needs every result, and each came at least the runtime after its dispatch.
+    expect(job.finishedMs!).toBeGreaterThanOrEqual(job.dispatchedToAllMs! + 50 - 2);
+    expect(job.finishedObservedMs).not.toBeNull();
+    expect(job.collectorPeakRssMb).toBeGreaterThan(0);
+    expect(job.timedOut).toBe(false);
+    expect(summary.errors, stderr).toBe(0);
   });
 
   it('storm mode: kills and restarts the spawned collector, and every agent is readmitted with its backoff', async () => {

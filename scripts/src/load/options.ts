@@ -29,6 +29,15 @@ export interface LoadOptions {
   stormTimeoutMs: number;
   /** Passed to the spawned collector as --max-handshakes. */
   maxHandshakes: number | null;
+  /** Bulk-job benchmark: once warmed up, run one job on every simulated agent and time it. */
+  job: boolean;
+  /** The job's concurrency and ratePerSec; null: the collector's defaults. */
+  jobConcurrency: number | null;
+  jobRatePerSec: number | null;
+  /** How long each simulated run takes between job.started and job.result. */
+  jobRuntimeMs: number;
+  /** From the job's POST: stop waiting for it to finish after this long. */
+  jobTimeoutMs: number;
 }
 
 function nonNegativeInt(label: string, max: number): (value: string) => number {
@@ -68,6 +77,11 @@ interface RawOptions {
   storm: boolean;
   stormTimeout: number;
   maxHandshakes?: number;
+  job: boolean;
+  jobConcurrency?: number;
+  jobRate?: number;
+  jobRuntime: number;
+  jobTimeout: number;
 }
 
 export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): LoadOptions {
@@ -75,7 +89,8 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     .name('load-sim')
     .description(
       'Simulates a fleet of Vigil agents against a collector over the real enrollment API and /agent protocol, ' +
-        'and prints one JSON summary of ack latency, breach-to-alert latency and collector memory on stdout.',
+        'and prints one JSON summary of ack latency, breach-to-alert latency and collector memory on stdout ' +
+        '(with --job, also how fast one job reaches every agent and finishes).',
     )
     .option('--server <url>', 'collector base URL, e.g. http://127.0.0.1:8080 (required unless --spawn)')
     .option('--token <token>', 'admin API token (default: env VIGIL_TOKEN, else <data>/admin.token)')
@@ -97,12 +112,22 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
       'and measure how the agents (reconnecting with the real agent\'s jittered backoff) are readmitted and how the API answers meanwhile', false)
     .addOption(durationOption('--storm-timeout <duration>', 'storm mode: stop waiting for readmission after this long', '3m', 1000))
     .option('--max-handshakes <n>', 'spawned collector: agent connections allowed mid-handshake at once (its --max-handshakes)', positiveInt('--max-handshakes', 1_000_000))
+    .option('--job', 'bulk-job benchmark: once warmed up, run one job (a script of its own) on every simulated agent and time ' +
+      'its dispatch to all, its results and the collector\'s CPU and memory meanwhile; the window lasts until the job finishes', false)
+    .option('--job-concurrency <n>', '--job: runs sent and unfinished at once (default: the collector\'s)', positiveInt('--job-concurrency', 100_000))
+    .option('--job-rate <n>', '--job: dispatches per second (default: the collector\'s)', positiveInt('--job-rate', 100_000))
+    .addOption(durationOption('--job-runtime <duration>', '--job: how long each simulated run takes before its result', '0ms', 0))
+    .addOption(durationOption('--job-timeout <duration>', '--job: stop waiting for the job to finish this long after creating it', '2m', 1000))
     .showHelpAfterError();
   program.parse(argv as string[], { from: 'node' });
   const raw = program.opts<RawOptions>();
 
   if (raw.storm && !raw.spawn) program.error('error: --storm restarts the collector, so it needs --spawn');
   if (raw.maxHandshakes !== undefined && !raw.spawn) program.error('error: --max-handshakes configures a spawned collector; it needs --spawn');
+  if (raw.job && raw.storm) program.error('error: --job and --storm are separate scenarios; give one');
+  const jobFlagGiven = raw.jobConcurrency !== undefined || raw.jobRate !== undefined ||
+    program.getOptionValueSource('jobRuntime') === 'cli' || program.getOptionValueSource('jobTimeout') === 'cli';
+  if (jobFlagGiven && !raw.job) program.error('error: --job-concurrency, --job-rate, --job-runtime and --job-timeout configure --job; give --job too');
   if (!raw.spawn && !raw.server) program.error('error: --server is required unless --spawn is given');
   // A spawned collector is fresh: its token and data directory are its own.
   if (raw.spawn && (raw.server || raw.token || raw.data)) program.error('error: --spawn starts its own collector; it takes no --server, --token or --data');
@@ -142,6 +167,11 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     storm: raw.storm,
     stormTimeoutMs: raw.stormTimeout,
     maxHandshakes: raw.maxHandshakes ?? null,
+    job: raw.job,
+    jobConcurrency: raw.jobConcurrency ?? null,
+    jobRatePerSec: raw.jobRate ?? null,
+    jobRuntimeMs: raw.jobRuntime,
+    jobTimeoutMs: raw.jobTimeout,
   };
 }
 

@@ -4,6 +4,7 @@ import { deadlineSignal } from '@vigil/shared';
 import type { ApiClient } from './api-client.js';
 import { backgroundRules } from './background-rules.js';
 import { BreachDriver } from './breach-driver.js';
+import { BulkJob, type JobSummary } from './bulk-job.js';
 import { CollectorMetricsSampler, type CollectorReading } from './collector-metrics.js';
 import type { CollectorLogCounts } from './collector-process.js';
 import { fdLimitWarning } from './fd-limit.js';
@@ -16,12 +17,17 @@ import { sleep, waitUntil } from './pool.js';
 import { RunStats } from './run-stats.js';
 import { BREACH_METRIC } from './sample-profile.js';
 import type { SimAgent } from './sim-agent.js';
+import { SimJobRunner } from './sim-job-runner.js';
 
 export interface LoadSummary {
   agents: number;
   intervalMs: number;
   durationMs: number;
   connectMs: number;
+  /** Handshakes the simulated agents tried again, with backoff, after a timeout or a lost connection. */
+  connectRetries: number;
+  /** Enrollments the collector's per-address rate limit answered 429, retried after its Retry-After. */
+  enrollRateLimited: number;
   framesSent: number;
   framesAcked: number;
   ackedPerSec: number;
@@ -47,7 +53,11 @@ export interface LoadSummary {
   simulatorSendLagMs: { p50: number | null; p99: number | null; max: number | null };
   collectorLog: { warn: number; error: number } | null;
   errorsByKind: Record<string, number>;
+  /** Collector messages of types the simulator does not know (ignored, as the real agent does). */
+  ignoredMessagesByType: Record<string, number>;
   interrupted: boolean;
+  /** With --job: the bulk job's figures (null if it never started). */
+  job?: JobSummary | null;
 }
 
 export interface RunContext {
@@ -80,6 +90,11 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
   let stopKeepAlive = (): void => {};
   let scheduler: FrameScheduler | null = null;
   let breaches: BreachDriver | null = null;
+  // Every simulated agent answers dispatches, as a real one would, whether or not this run creates a job.
+  const jobRunner = new SimJobRunner(options.jobRuntimeMs, stats);
+  let bulkJob: BulkJob | null = null;
+  let jobStarted = false;
+  let jobSummary: JobSummary | null = null;
 
   let connectMs = 0;
   let windowMs = 0;
@@ -117,7 +132,7 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
     try {
       await connectFleet(api, {
         agents: options.agents, samplesPerFrame: options.samplesPerFrame, concurrency: options.connectConcurrency,
-        timeoutMs: options.requestTimeoutMs, enrollmentToken, hostPrefix: `sim-${runId}`,
+        timeoutMs: options.requestTimeoutMs, enrollmentToken, hostPrefix: `sim-${runId}`, jobs: jobRunner,
       }, stats, connectDeadline.signal, agents);
     } finally {
       connectDeadline.dispose();
@@ -126,6 +141,13 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
     connectMs = performance.now() - connectStarted;
     log(`connected ${agents.length}/${options.agents} in ${Math.round(connectMs)}ms`);
     if (agents.length === 0 && !signal.aborted) throw new Error('no simulated agent could connect');
+
+    if (options.job && !signal.aborted) {
+      bulkJob = await BulkJob.prepare(api, jobRunner, stats, log, {
+        tenant, runId, concurrency: options.jobConcurrency, ratePerSec: options.jobRatePerSec,
+        runtimeMs: options.jobRuntimeMs, timeoutMs: options.jobTimeoutMs, requestTimeoutMs: options.requestTimeoutMs,
+      });
+    }
 
     if (!signal.aborted) {
       scheduler = new FrameScheduler(agents, options.intervalMs, stats);
@@ -141,8 +163,10 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
       stats.windowStart = performance.now();
       breaches = new BreachDriver(agents, feed, options.breachEveryMs);
       breaches.start();
-      log(`measuring for ${options.durationMs}ms`);
-      await sleep(options.durationMs, signal);
+      log(`measuring for ${options.durationMs}ms${bulkJob ? ', and until the job finishes' : ''}`);
+      // The fleet keeps streaming frames while the job runs, as a real one would.
+      jobStarted = bulkJob !== null;
+      await Promise.all([sleep(options.durationMs, signal), bulkJob?.run(signal)]);
       scheduler?.stop();
       breaches.stop();
       stats.windowEnd = performance.now();
@@ -157,9 +181,12 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
       log(`draining outstanding acks and alerts (up to ${options.drainTimeoutMs}ms)`);
       await waitUntil(() => unacked(agents) === 0 && watched.pendingBreaches === 0, options.drainTimeoutMs, signal, 100);
     }
+    if (bulkJob && jobStarted) jobSummary = await bulkJob.summarize();
   } finally {
     scheduler?.stop();
     breaches?.stop();
+    bulkJob?.stop();
+    jobRunner.stop();
     sampler.stop();
     stats.shuttingDown = true;
     if (simulatorRssBytes === 0) simulatorRssBytes = process.memoryUsage().rss;
@@ -189,6 +216,8 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
     intervalMs: options.intervalMs,
     durationMs: Math.round(windowMs),
     connectMs: Math.round(connectMs),
+    connectRetries: stats.connectRetries,
+    enrollRateLimited: stats.enrollRateLimited,
     framesSent: stats.framesSent,
     framesAcked: stats.framesAcked,
     ackedPerSec: windowSec > 0 ? roundTo(stats.acksDuringWindow / windowSec, 1) : 0,
@@ -211,7 +240,9 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
     simulatorSendLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max },
     collectorLog: ctx.collectorLog ? { warn: ctx.collectorLog.warn, error: ctx.collectorLog.error } : null,
     errorsByKind: stats.errorsByKind(),
+    ignoredMessagesByType: stats.ignoredMessages,
     interrupted: signal.aborted,
+    ...(options.job ? { job: jobSummary } : {}),
   };
 }
 

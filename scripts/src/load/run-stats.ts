@@ -11,6 +11,10 @@ export class RunStats {
   shuttingDown = false;
   /** Set while the collector is deliberately restarted (storm mode): dropped connections are the point. */
   expectDisconnects = false;
+  /** Handshakes tried again after a failure other than 1013 (which closesByCode counts): timeouts, lost connections. */
+  connectRetries = 0;
+  /** Enrollments answered 429 (the collector's per-address limit) and tried again after its Retry-After. */
+  enrollRateLimited = 0;
   framesSent = 0;
   framesAcked = 0;
   /** Acks of any frame that arrived while measuring: the collector's sustained throughput. */
@@ -20,6 +24,8 @@ export class RunStats {
   readonly ackSentAt: number[] = [];
   readonly sendLag: number[] = [];
   readonly closesByCode: Record<string, number> = {};
+  /** Collector messages of types this simulator does not know, by type: not errors, but worth seeing. */
+  readonly ignoredMessages: Record<string, number> = {};
   errors = 0;
   private readonly errorKinds = new Map<string, number>();
 
@@ -54,6 +60,13 @@ export class RunStats {
     if (this.shuttingDown) return;
     const key = String(code);
     this.closesByCode[key] = (this.closesByCode[key] ?? 0) + 1;
+  }
+
+  ignoreMessage(type: string): void {
+    const key = type.slice(0, 64);
+    const seen = (this.ignoredMessages[key] ?? 0) + 1;
+    this.ignoredMessages[key] = seen;
+    if (seen === 1) this.log(`ignoring collector messages of type ${key}, unknown to this simulator`);
   }
 
   /** Counts an error; the first few of each kind are logged so a flood stays readable. */

@@ -41,6 +41,8 @@ export interface StormSummary {
   refusedBusy: number;
   /** The same while the fleet first connected (the simulator retries those with backoff too). */
   refusedBusyWhileConnecting: number;
+  /** Other failed handshakes while the fleet first connected (timeouts, lost connections), tried again with backoff. */
+  connectRetries: number;
   /** Closes seen by the agents from the kill on (1006: connection lost or refused). */
   closesByCode: Record<string, number>;
   /** GET /api/v1/agents?limit=100 (a console's first page) and /healthz, each every 100 ms from the restart until every agent was back; slowestAtMs counts from the restart. */
@@ -175,6 +177,7 @@ export async function runStorm(options: LoadOptions, ctx: StormContext): Promise
     attemptsPerAgent: spread(readmissions.map((r) => r.attempts)),
     refusedBusy: stormCloses['1013'] ?? 0,
     refusedBusyWhileConnecting: closesBeforeStorm['1013'] ?? 0,
+    connectRetries: stats.connectRetries,
     closesByCode: stormCloses,
     apiLatencyMs: { agents: probeSummary(probes.agents), healthz: probeSummary(probes.healthz) },
     collectorRssMb: reading?.rssBytes != null ? roundTo(reading.rssBytes / MB, 1) : null,

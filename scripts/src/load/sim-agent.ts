@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import type { RunStats } from './run-stats.js';
 import type { SampleProfile } from './sample-profile.js';
 import { closeSocket } from './close-socket.js';
+import type { SimJobRunner } from './sim-job-runner.js';
 
 export interface SimIdentity {
   agentId: string;
@@ -15,6 +16,9 @@ export interface SimIdentity {
 }
 
 export const SIM_AGENT_VERSION = 'load-sim/0.1.0';
+
+/** The message types this simulator understands; anything else comes from a newer collector. */
+const KNOWN_MESSAGE_TYPES: ReadonlySet<string> = new Set(CollectorMessageSchema.options.map((option) => option.shape.type.value));
 
 type State = 'idle' | 'handshaking' | 'ready' | 'closed';
 
@@ -46,6 +50,8 @@ export class SimAgent {
     readonly identity: SimIdentity,
     private readonly profile: SampleProfile,
     private readonly stats: RunStats,
+    /** Answers job dispatches; without one they are ignored, as by an agent with scripting disabled. */
+    private readonly jobs: SimJobRunner | null = null,
   ) {}
 
   get agentId(): string {
@@ -137,6 +143,13 @@ export class SimAgent {
     return true;
   }
 
+  /** Sends any message on the open session; false when the socket is not (or no longer) usable. */
+  send(message: AgentMessage): boolean {
+    if (this.state !== 'ready' || !this.socket) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
   /** Keeps a quiet connection alive the way a real agent does between frames. */
   heartbeatIfQuiet(now: number): void {
     if (this.state !== 'ready' || !this.socket || now - this.lastSentAt < this.heartbeatMs) return;
@@ -167,6 +180,12 @@ export class SimAgent {
       raw = JSON.parse(text);
     } catch {
       this.stats.error('bad_server_message', `agent ${this.agentId}: not JSON: ${text.slice(0, 80)}`);
+      return null;
+    }
+    const type = (raw as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && !KNOWN_MESSAGE_TYPES.has(type)) {
+      // A newer collector may say things this simulator has no use for; the real agent ignores them too.
+      this.stats.ignoreMessage(type);
       return null;
     }
     const parsed = CollectorMessageSchema.safeParse(raw);
@@ -209,9 +228,13 @@ export class SimAgent {
       }
       case 'error':
         return this.stats.error('collector_error', `agent ${this.agentId}: ${message.code}: ${message.message}`);
-      case 'heartbeat':
       case 'job.dispatch':
-        // No jobs are created by the simulation; a dispatch would come from someone else's action.
+        return this.jobs?.onDispatch(this, message);
+      case 'job.cancel':
+        return this.jobs?.onCancel(message);
+      case 'trust.update':
+        // Simulated agents verify no signatures, so they have no trust document to update.
+      case 'heartbeat':
         return;
     }
   }

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { JobResultSchema } from '../protocol/messages.js';
+import { SignatureSchema } from '../signing/signing-keys.js';
+import { TrustDocumentSchema } from '../signing/trust.js';
 
 /**
  * Files the agent keeps in its state directory. They live here rather than in the agent so that
@@ -58,5 +61,34 @@ export const AgentRuntimeStatusSchema = z.object({
   /** Finished script results waiting for a connection. */
   pendingResults: z.number().int().nonnegative(),
   lastError: z.string().nullable(),
+  /** The last trust document the collector sent that the agent refused to pin, and why (it keeps its pin). */
+  lastTrustRefusal: z.object({ at: z.string(), version: z.number().int(), reason: z.string() }).nullable().default(null),
 });
 export type AgentRuntimeStatus = z.infer<typeof AgentRuntimeStatusSchema>;
+
+/**
+ * `trust.json`: the script-signing keys this agent pins. Version 0 is a key an administrator pinned
+ * by hand at enrollment (`vigil-agent enroll --trust-key`): nobody signed it, and a tenant's trust
+ * document replaces it only if signed by that key. Later versions are the tenant's documents as
+ * signed, each accepted only if a key of the one before signed it.
+ */
+export const AgentTrustFileSchema = z.object({
+  document: TrustDocumentSchema.extend({ version: z.number().int().min(0) }),
+  signature: SignatureSchema.nullable(),
+  /** How it was pinned: by hand at enrollment, from the enrollment answer, or by a later trust.update. */
+  source: z.enum(['local', 'enrollment', 'collector']),
+  /** ISO 8601. */
+  pinnedAt: z.string(),
+}).refine((f) => (f.document.version === 0) === (f.signature === null), { message: 'version 0 (a local pin) and only it is unsigned', path: ['signature'] });
+export type AgentTrustFile = z.infer<typeof AgentTrustFileSchema>;
+
+/**
+ * `runs.jsonl`: the run ids the agent has seen, one line per event: `seen` is written (and synced)
+ * before a script starts, `done` when its result is known. A dispatch repeated later, a restart
+ * in between included, is answered from here instead of running again.
+ */
+export const RunLedgerLineSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('seen'), runId: z.string(), jobId: z.string(), at: z.number() }),
+  z.object({ t: z.literal('done'), runId: z.string(), result: JobResultSchema }),
+]);
+export type RunLedgerLine = z.infer<typeof RunLedgerLineSchema>;

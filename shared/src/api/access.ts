@@ -15,7 +15,7 @@ export const PERMISSIONS = [
   'alerts:read', 'alerts:act',
   'rules:read', 'rules:write',
   'scripts:read', 'scripts:write',
-  'jobs:read', 'jobs:run',
+  'jobs:read', 'jobs:run', 'jobs:approve',
   'maintenance:read', 'maintenance:write',
   'notifications:read', 'notifications:write',
   'reports:read',
@@ -35,7 +35,7 @@ const VIEWER: readonly Permission[] = [
 ];
 const TECHNICIAN: readonly Permission[] = [...VIEWER, 'alerts:act', 'jobs:run'];
 const ADMIN: readonly Permission[] = [
-  ...TECHNICIAN, 'agents:manage', 'rules:write', 'scripts:write', 'maintenance:write', 'notifications:read',
+  ...TECHNICIAN, 'agents:manage', 'rules:write', 'scripts:write', 'jobs:approve', 'maintenance:write', 'notifications:read',
   'notifications:write', 'sla:write', 'tenants:write', 'users:read', 'users:write', 'audit:read',
 ];
 
@@ -43,6 +43,7 @@ const ADMIN: readonly Permission[] = [
  * What each role may do, within its tenants. `tokens:*` is every user's own tokens (an admin's
  * `users:write` reaches other users' tokens too). Only an owner creates tenants, changes MSP-wide
  * objects (a global rule, the shared script library) and scrapes the collector's own metrics.
+ * `jobs:approve` is change control: an approver is never the one who asked (checked per job).
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   viewer: VIEWER,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { LabelsSchema } from '../labels.js';
 import { ComparisonOpSchema, PrioritySchema, RuleDurationSchema } from './rule.js';
+import { AlertRemediationSchema } from './runbook.js';
 
 export const AlertStateSchema = z.enum(['open', 'acknowledged', 'resolved']);
 export type AlertState = z.infer<typeof AlertStateSchema>;
@@ -53,6 +54,11 @@ export const AlertSchema = z.object({
    * runs its runbook, nor auto-resolves on what the agent last reported.
    */
   suppressedBy: z.string().nullable(),
+  /**
+   * How its rule's runbook last ended for this occurrence (resolved, escalated with its output,
+   * capped, rejected); null (or absent) when none has finished.
+   */
+  remediation: AlertRemediationSchema.nullable().optional(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 

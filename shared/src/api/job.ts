@@ -1,19 +1,51 @@
 import { z } from 'zod';
+import { ParamValueSchema } from '../signing/script-manifest.js';
+import { durationStringSchema } from './duration-string.js';
+import { ScriptOsSchema } from './script.js';
 import { SlugSchema } from './slug.js';
 
-export const RunStateSchema = z.enum(['queued', 'sent', 'running', 'succeeded', 'failed', 'timed_out', 'rejected', 'error']);
+/**
+ * A run's life: queued → sent → running → succeeded | failed | timed_out | rejected (the agent
+ * refused it, with the reason) | error (it could not be run); or, before it ran, expired (its
+ * agent stayed offline past the job's expiry) or cancelled.
+ */
+export const RunStateSchema = z.enum(['queued', 'sent', 'running', 'succeeded', 'failed', 'timed_out', 'rejected', 'error', 'expired', 'cancelled']);
 export type RunState = z.infer<typeof RunStateSchema>;
-export const FINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'timed_out', 'rejected', 'error'];
+export const FINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'timed_out', 'rejected', 'error', 'expired', 'cancelled'];
 
-/** Body of POST /api/v1/jobs: run a script on chosen agents by hand. */
-export const JobInputSchema = z
-  .object({
-    scriptId: z.string().min(1),
-    agentIds: z.array(z.string().min(1)).min(1).max(100_000),
-    /** Replaces the script's default arguments for this job. */
-    args: z.array(z.string().max(4096)).max(64).optional(),
-  })
-  .strict();
+/** Which agents a job runs on: every field given narrows (tags: all of them); agentIds adds none, it is its own selection. */
+export const JobTargetsSchema = z.object({
+  tenant: SlugSchema.optional(),
+  site: SlugSchema.optional(),
+  tags: z.array(z.string().min(1).max(64)).max(32).optional(),
+  os: ScriptOsSchema.optional(),
+  agentIds: z.array(z.string().min(1)).min(1).max(100_000).optional(),
+}).strict().refine((t) => Object.values(t).some((v) => v !== undefined), { message: 'name at least one of tenant, site, tags, os, agentIds' });
+export type JobTargets = z.infer<typeof JobTargetsSchema>;
+
+/** What a job does with the runs of agents that are offline: run them when they reconnect (before expiry), or let them expire. */
+export const OfflinePolicySchema = z.enum(['run_on_reconnect', 'expire']);
+
+/** Body of POST /api/v1/jobs: run a script version on chosen agents. */
+export const JobInputSchema = z.object({
+  scriptId: z.string().min(1),
+  /** The script version; default the latest. */
+  version: z.number().int().min(1).optional(),
+  targets: JobTargetsSchema.optional(),
+  /** The same as targets.agentIds (the shape before targets existed). */
+  agentIds: z.array(z.string().min(1)).min(1).max(100_000).optional(),
+  /** Values of the parameters the script declares; the agent checks them against the signed declaration. */
+  params: z.record(z.string().max(64), ParamValueSchema).default({}),
+  /** Replaces an unsigned script's fixed arguments; refused for signed scripts, whose arguments are signed. */
+  args: z.array(z.string().max(4096)).max(64).optional(),
+  offline: OfflinePolicySchema.default('run_on_reconnect'),
+  /** After this long, runs not yet sent expire and agents refuse the dispatch. */
+  expiresIn: durationStringSchema({ maxDays: 30, positive: true }).default('24h'),
+  /** At most this many runs of the job sent and unfinished at once. */
+  concurrency: z.number().int().min(1).max(100_000).default(10_000),
+  /** At most this many dispatches per second. */
+  ratePerSec: z.number().int().min(1).max(100_000).default(10_000),
+}).strict().refine((j) => j.targets !== undefined || j.agentIds !== undefined, { message: 'name the agents: targets or agentIds', path: ['targets'] });
 export type JobInput = z.infer<typeof JobInputSchema>;
 
 export const JobRunSchema = z.object({
@@ -27,6 +59,7 @@ export const JobRunSchema = z.object({
   stderr: z.string().nullable(),
   stdoutTruncated: z.boolean(),
   stderrTruncated: z.boolean(),
+  /** Why it did not run (the agent's refusal), or failed before the script started. */
   error: z.string().nullable(),
   queuedAt: z.number(),
   sentAt: z.number().nullable(),
@@ -36,37 +69,79 @@ export const JobRunSchema = z.object({
 });
 export type JobRun = z.infer<typeof JobRunSchema>;
 
+/** awaiting_approval → active → finished (every run final) | cancelled | rejected (by the approver). */
+export const JobStatusSchema = z.enum(['awaiting_approval', 'active', 'finished', 'cancelled', 'rejected']);
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+
+export const JobApprovalSchema = z.object({
+  required: z.boolean(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.number().nullable(),
+  decision: z.enum(['approved', 'rejected']).nullable(),
+  comment: z.string().nullable(),
+});
+
 export const JobSchema = z.object({
   id: z.string(),
   scriptId: z.string(),
   scriptName: z.string(),
+  version: z.number(),
+  /** SHA-256 of the manifest that runs. */
+  digest: z.string(),
   /** Set when an alert's runbook started the job. */
   alertId: z.string().nullable(),
+  runbookRunId: z.string().nullable(),
   /** The one tenant of its agents; null when they span several. */
   tenantId: z.string().nullable(),
+  status: JobStatusSchema,
+  approval: JobApprovalSchema,
+  params: z.record(z.string(), ParamValueSchema),
+  /** Unsigned scripts only: arguments that replaced the script's. */
+  args: z.array(z.string()),
+  offline: OfflinePolicySchema,
+  expiresAt: z.number(),
+  concurrency: z.number(),
+  ratePerSec: z.number(),
   createdBy: z.string(),
   createdAt: z.number(),
-  args: z.array(z.string()),
+  /** Runs per state. */
+  counts: z.record(RunStateSchema, z.number()),
+  /** Every run; `GET /api/v1/jobs/:id/runs` pages and searches them. */
   runs: z.array(JobRunSchema),
 });
 export type Job = z.infer<typeof JobSchema>;
 
-/** Body of POST /api/v1/runbooks. For now a runbook is one script with its arguments. */
-export const RunbookInputSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    scriptId: z.string().min(1),
-    args: z.array(z.string().max(4096)).max(64).optional(),
-    /** The tenant whose runbook this is; absent: MSP-wide. Its script must be this tenant's or MSP-wide. */
-    tenant: SlugSchema.optional(),
-  })
-  .strict();
-export type RunbookInput = z.infer<typeof RunbookInputSchema>;
-
-export const RunbookSchema = RunbookInputSchema.omit({ tenant: true }).extend({
-  id: z.string(),
-  /** Null: MSP-wide. */
-  tenantId: z.string().nullable(),
-  createdAt: z.number(),
+/** Query of GET /api/v1/jobs/:id/runs: runs by state, and by text in their output or error. */
+export const JobRunQuerySchema = z.object({
+  state: RunStateSchema.optional(),
+  q: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(500),
+  offset: z.coerce.number().int().min(0).default(0),
 });
-export type Runbook = z.infer<typeof RunbookSchema>;
+
+/** Body of POST /api/v1/jobs/:id/approve and …/reject. */
+export const JobDecisionSchema = z.object({ comment: z.string().max(2000).optional() }).strict();
+
+/** A job without its runs: lists, approvals, and what the live stream starts from. */
+export const JobSummarySchema = JobSchema.omit({ runs: true });
+export type JobSummary = z.infer<typeof JobSummarySchema>;
+
+/** A run without its output: what the live stream carries (the output is fetched with the runs). */
+export const JobRunProgressSchema = JobRunSchema.omit({ stdout: true, stderr: true });
+export type JobRunProgress = z.infer<typeof JobRunProgressSchema>;
+
+/** GET /api/v1/jobs/:id/runs: one page of the runs that match, and how many match in all. */
+export const JobRunPageSchema = z.object({ runs: z.array(JobRunSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+export type JobRunPage = z.infer<typeof JobRunPageSchema>;
+
+/**
+ * GET /api/v1/jobs/:id/stream (WebSocket): a snapshot of the job and its runs without output,
+ * then every run change and every change of the job's status or counts; the server closes it
+ * (1000) once the job is over (finished, cancelled or rejected).
+ */
+export const JobStreamMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job.snapshot'), job: JobSummarySchema.extend({ runs: z.array(JobRunProgressSchema) }) }),
+  z.object({ type: z.literal('run.updated'), run: JobRunProgressSchema }),
+  z.object({ type: z.literal('job.updated'), status: JobStatusSchema, counts: z.record(RunStateSchema, z.number()) }),
+]);
+export type JobStreamMessage = z.infer<typeof JobStreamMessageSchema>;

@@ -1,6 +1,9 @@
-/** Version of the agent⇄collector protocol. The collector refuses a hello that speaks another. */
-export const PROTOCOL_VERSION = 1;
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+/**
+ * Version of the agent⇄collector protocol. The collector refuses a hello that speaks another.
+ * 2: dispatches carry the signed script and typed parameters, and trust updates exist.
+ */
+export const PROTOCOL_VERSION = 2;
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [2];
 
 /** No single WebSocket message may exceed this; the socket closes with 1009 past it. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SignedTrustSchema } from '../signing/trust.js';
 
 export const OsPlatformSchema = z.enum(['linux', 'windows', 'darwin']);
 export type OsPlatform = z.infer<typeof OsPlatformSchema>;
@@ -24,5 +25,7 @@ export const EnrollResponseSchema = z.object({
   tenantId: z.string(),
   siteId: z.string(),
   tags: z.array(z.string()),
+  /** The tenant's script-signing keys, pinned at enrollment; null when the tenant has none yet. */
+  trust: SignedTrustSchema.nullable().default(null),
 });
 export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;

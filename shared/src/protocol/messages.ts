@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LabelsSchema } from '../labels.js';
 import { METRIC_NAME_PATTERN } from '../metrics/catalog.js';
-import { ShellSchema } from '../api/script.js';
+import { ParamValueSchema, SignedScriptSchema } from '../signing/script-manifest.js';
+import { SignedTrustSchema } from '../signing/trust.js';
 
 /** Unix epoch milliseconds. */
 const EpochMs = z.number().int().nonnegative();
@@ -35,6 +36,8 @@ export const HelloSchema = z.object({
   signature: z.string().min(1).max(512),
   /** How often this agent sends a frame; the collector presumes it offline after a few missed intervals. */
   intervalSec: z.number().positive().max(86_400).optional(),
+  /** The version of the trust document the agent pins (0: none); the collector sends a newer one after welcome. */
+  trustVersion: z.number().int().nonnegative().optional(),
 });
 
 export const FrameSchema = z.object({
@@ -110,22 +113,27 @@ export const WelcomeSchema = z.object({
 
 export const AckSchema = z.object({ type: z.literal('ack'), seq: z.number().int().positive() });
 
-export const DispatchedScriptSchema = z.object({
-  shell: ShellSchema,
-  body: z.string(),
-  args: z.array(z.string()),
-  env: z.record(z.string(), z.string()),
-  timeoutSec: z.number().int().positive(),
-});
-export type DispatchedScript = z.infer<typeof DispatchedScriptSchema>;
-
+/**
+ * Run a script. The agent runs it only if the signature verifies against a key it pins, the
+ * dispatch is addressed to it and not expired, and the parameter values pass the declared types;
+ * otherwise it answers job.result `rejected` with the reason.
+ */
 export const JobDispatchSchema = z.object({
   type: z.literal('job.dispatch'),
   jobId: Id,
   runId: Id,
   agentId: Id,
-  script: DispatchedScriptSchema,
+  /** After this instant (Unix ms) the agent refuses the dispatch: a captured one cannot be replayed later. */
+  expiresAt: EpochMs,
+  script: SignedScriptSchema,
+  params: z.record(z.string().max(64), ParamValueSchema).default({}),
 });
+
+/** Stop a run: the agent kills the script (and what it started) and answers job.result `failed`. */
+export const JobCancelSchema = z.object({ type: z.literal('job.cancel'), runId: Id });
+
+/** A newer trust document; the agent pins it only if a key it already pins signed it. */
+export const TrustUpdateSchema = z.object({ type: z.literal('trust.update'), trust: SignedTrustSchema });
 
 export const ErrorMessageSchema = z.object({
   type: z.literal('error'),
@@ -138,6 +146,8 @@ export const CollectorMessageSchema = z.discriminatedUnion('type', [
   WelcomeSchema,
   AckSchema,
   JobDispatchSchema,
+  JobCancelSchema,
+  TrustUpdateSchema,
   HeartbeatSchema,
   ErrorMessageSchema,
 ]);
@@ -146,6 +156,8 @@ export type ChallengeMessage = z.infer<typeof ChallengeSchema>;
 export type WelcomeMessage = z.infer<typeof WelcomeSchema>;
 export type AckMessage = z.infer<typeof AckSchema>;
 export type JobDispatchMessage = z.infer<typeof JobDispatchSchema>;
+export type JobCancelMessage = z.infer<typeof JobCancelSchema>;
+export type TrustUpdateMessage = z.infer<typeof TrustUpdateSchema>;
 
 /** Render a zod error as one line that names the offending fields. */
 export function describeZodError(error: z.ZodError): string {

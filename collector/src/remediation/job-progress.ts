@@ -1,0 +1,76 @@
+import type { JobStreamMessage } from '@vigil/shared';
+import type { Store } from '../store/index.js';
+
+type Listener = (message: JobStreamMessage) => void;
+
+/**
+ * Live progress of jobs for whoever watches one (the job stream): run changes as they happen,
+ * and the job's status and counts, coalesced to one update per job per turn of the event loop.
+ * Nothing is read from the store for a job nobody watches, so a bulk job pays nothing for it.
+ */
+export class JobProgress {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly pendingJobs = new Set<string>();
+  private flushScheduled = false;
+
+  constructor(private readonly store: Store, private readonly onListenerError: (err: unknown) => void) {}
+
+  subscribe(jobId: string, listener: Listener): () => void {
+    let set = this.listeners.get(jobId);
+    if (!set) this.listeners.set(jobId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(jobId);
+    };
+  }
+
+  watched(jobId: string): boolean {
+    return this.listeners.has(jobId);
+  }
+
+  /** Runs of the job changed state (after their commit). */
+  runsChanged(jobId: string, runIds: readonly string[]): void {
+    if (!this.watched(jobId)) return;
+    for (const runId of runIds) {
+      const run = this.store.jobs.runProgress(runId);
+      if (run) this.emit(jobId, { type: 'run.updated', run });
+    }
+    this.jobChanged(jobId);
+  }
+
+  /** The job's status or counts changed (after their commit). */
+  jobChanged(jobId: string): void {
+    if (!this.watched(jobId)) return;
+    this.pendingJobs.add(jobId);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const jobs = [...this.pendingJobs];
+    this.pendingJobs.clear();
+    for (const jobId of jobs) {
+      if (!this.watched(jobId)) continue;
+      try {
+        const summary = this.store.jobs.summary(jobId);
+        if (summary) this.emit(jobId, { type: 'job.updated', status: summary.status, counts: summary.counts });
+      } catch (err) {
+        // The store closed under a pending update (shutdown): nobody is left to tell.
+        this.onListenerError(err);
+      }
+    }
+  }
+
+  private emit(jobId: string, message: JobStreamMessage): void {
+    for (const listener of [...(this.listeners.get(jobId) ?? [])]) {
+      try {
+        listener(message);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
+  }
+}
