@@ -7,6 +7,7 @@ import type { ConnectionRegistry } from '../gateway/connection-registry.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { Store } from '../store/index.js';
 import { agentConnected, agentDisconnected, forgetAgent, restoreLiveness, revertChange, sweepLiveness } from './liveness.js';
+import { SiteIndex } from './site-index.js';
 import { countSites, decideSites, DEFAULT_SITE_OUTAGE, siteKey, type SiteRef } from './site-outage.js';
 import type { LivenessConfig, LivenessState, PresenceChange } from './types.js';
 
@@ -29,7 +30,7 @@ export interface LivenessDeps {
 export class LivenessMonitor {
   private readonly state: LivenessState;
   /** Each watched agent's site, so that counting a site asks no SQL. */
-  private readonly siteOf = new Map<string, SiteRef>();
+  private readonly siteOf = new SiteIndex();
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
 
@@ -128,9 +129,9 @@ export class LivenessMonitor {
     if (touched.length === 0) return;
     const keys = new Set(touched.map(siteKey));
     try {
-      const watched = [...this.state.agents].flatMap(([agentId, agent]) => {
-        const site = this.siteOf.get(agentId);
-        return site && keys.has(siteKey(site)) ? [{ site, online: agent.online }] : [];
+      const watched = this.siteOf.agentsOf(touched).flatMap(({ agentId, site }) => {
+        const agent = this.state.agents.get(agentId);
+        return agent ? [{ site, online: agent.online }] : [];
       });
       const held = this.deps.alerts.downSites().filter((site) => keys.has(siteKey(site)));
       const decision = decideSites(countSites(watched), held, this.config.siteOutage ?? DEFAULT_SITE_OUTAGE);

@@ -1,4 +1,4 @@
-import { parseDuration, type JobStatus, type RunState } from '@vigil/shared';
+import { parseDuration, type JobStatus } from '@vigil/shared';
 import type { RunbookPlan, RunbookRunRecord } from '../store/runbook-runs.js';
 import type { RunFinished } from './job-events.js';
 
