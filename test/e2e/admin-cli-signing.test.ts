@@ -8,17 +8,22 @@
  * another user's approval.
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentTrustFileSchema, type Job, type JobRunPage, type JobSummary, type Script, type ScriptVersionSummary, type StoredTrust } from '@vigil/shared';
+import { AgentTrustFileSchema, generateSigningKeyPair, signDocument, type TrustDocument, type Job, type JobRunPage, type JobSummary, type Script, type ScriptVersionSummary, type StoredTrust } from '@vigil/shared';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import type { Child } from '../helpers/child.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { runVigil, type VigilResult } from '../helpers/vigil-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const PASSWORD = 'correct horse battery staple';
+
+interface WritableDb { prepare(sql: string): { run(...params: unknown[]): unknown }; close(): void }
+const Database = createRequire(join(REPO_ROOT, 'collector', 'package.json'))('better-sqlite3') as new (file: string, options: { timeout: number; fileMustExist: boolean }) => WritableDb;
 
 interface GeneratedKey {
   keyId: string;
@@ -216,5 +221,37 @@ describe('the vigil CLI signs keys, trust and scripts that a real agent runs', (
     expect(last.code).toBe(2);
     expect(last.stderr).toMatch(/only trusted key for acme/);
     await waitFor('the agent to pin trust version 3', () => pinnedTrustVersion() === 3);
+  });
+
+  it('will not sign a change on top of a trust document the collector forged', async () => {
+    // A compromised collector serves version 4 with a key of its own, signed by that key.
+    const intruder = generateSigningKeyPair();
+    const current = json<StoredTrust>(await vigil(['trust', 'show', '--tenant', 'acme', '--json']));
+    const forged: TrustDocument = {
+      ...current.document, version: current.document.version + 1, issuedAt: Date.now(),
+      keys: [...current.document.keys, { keyId: intruder.keyId, publicKey: intruder.publicKey, name: 'Backup key' }],
+    };
+    const db = new Database(join(tmp.path, 'data', 'vigil.db'), { timeout: 5000, fileMustExist: true });
+    try {
+      db.prepare('INSERT INTO trust_documents (tenant_id, version, document, signature, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run('acme', forged.version, JSON.stringify(forged), JSON.stringify(signDocument(forged, intruder.privateKeyPem)), 'intruder', Date.now());
+    } finally {
+      db.close();
+    }
+    // The collector reads trust documents once at start; restarted on the same port, it serves the forgery.
+    const port = new URL(collector.url).port;
+    await collector.stop();
+    collector = await startTestCollector(join(tmp.path, 'data'), ['--port', port]);
+    expect(json<StoredTrust>(await vigil(['trust', 'show', '--tenant', 'acme', '--json'])).document.version).toBe(forged.version);
+    const carol = json<GeneratedKey>(await vigil(['keys', 'generate', '--out', keysDir, '--name', 'carol', '--json']));
+    const refused = await vigil(['trust', 'add', '--tenant', 'acme', '--pub', carol.publicKeyFile, '--name', 'Carol', '--sign', bob.privateKeyFile]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/does not follow from version 3 this CLI saw/);
+    // Nor does the agent, which the restarted collector offers the forgery as it reconnects.
+    await waitFor('the agent to refuse the forged trust document', () => {
+      const status = JSON.parse(readFileSync(join(agentState, 'status.json'), 'utf8')) as { lastTrustRefusal: { version: number; reason: string } | null };
+      return status.lastTrustRefusal?.version === forged.version ? status.lastTrustRefusal : undefined;
+    }, 30_000);
+    expect(pinnedTrustVersion()).toBe(3);
   });
 });

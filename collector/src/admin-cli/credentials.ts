@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CliError } from './cli-error.js';
+import { writePrivateFile } from './private-file.js';
 
 /** What `vigil login` remembers. The token is a secret: it is never printed. */
 export const StoredCredentialsSchema = z.object({
@@ -47,30 +47,10 @@ export function readCredentials(configDir: string, warn: (message: string) => vo
   return parsed.data;
 }
 
-/**
- * Writes the login readable by its owner alone: the directory 0700, the file 0600, written to a
- * temporary file and renamed so a crash never leaves half a file, and chmod-ed after the write
- * because the mode given to open is narrowed by the umask, never widened.
- */
+/** Writes the login readable by its owner alone (see writePrivateFile). */
 export function writeCredentials(configDir: string, credentials: StoredCredentials): string {
-  const createdDir = mkdirSync(configDir, { recursive: true, mode: 0o700 });
-  if (createdDir !== undefined) chmodSync(configDir, 0o700);
   const file = credentialsPath(configDir);
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temporary, 'wx', 0o600);
-  try {
-    try {
-      writeSync(fd, `${JSON.stringify(credentials, null, 2)}\n`);
-      fchmodSync(fd, 0o600);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writePrivateFile(file, `${JSON.stringify(credentials, null, 2)}\n`);
   return file;
 }
 

@@ -6,7 +6,9 @@ import { connect } from '../connection.js';
 import { jsonOption } from '../options.js';
 import { formatTime, printFields, printJson, printTable, say, warn } from '../output.js';
 import { keyFileStem, loadKeyFile, loadSigningKey } from '../signing-key-files.js';
+import { defaultConfigDir } from '../config-dir.js';
 import { assertIntact, initialTrust, trustWithKey, trustWithoutKey } from '../trust-document.js';
+import { checkAgainstRemembered, recallTrust, rememberTrust, trustMemoryPath } from '../trust-memory.js';
 
 const trustPath = (tenant: string): string => apiPath`/api/v1/tenants/${tenant}/trust`;
 
@@ -20,15 +22,28 @@ async function currentTrust(client: ApiClient, tenant: string): Promise<StoredTr
   }
 }
 
+const memoryOf = (client: ApiClient, tenant: string): string => trustMemoryPath(defaultConfigDir(), client.server, tenant);
+
+/**
+ * The collector's current document, to build a change on: only if it is the one this CLI last
+ * saw or a successor signed by one of its keys (see trust-memory.ts). The first time, the keys
+ * are shown so that whoever signs can see what they vouch for.
+ */
 async function requireTrust(client: ApiClient, tenant: string): Promise<StoredTrust> {
   const current = await currentTrust(client, tenant);
   if (!current) throw new CliError(`tenant ${tenant} has no trust document (or does not exist): start one with vigil trust init --tenant ${tenant} --key KEY.key`);
   assertIntact(current);
+  const recall = checkAgainstRemembered(recallTrust(memoryOf(client, tenant)), current);
+  if (!recall.ok) throw new CliError(recall.reason);
+  if (recall.firstSight) {
+    warn(`first sight of ${tenant}'s trust document on this machine (version ${current.document.version}): it trusts ${current.document.keys.map((k) => `${k.keyId} (${k.name})`).join(', ')}; check these are your administrators' keys`);
+  }
   return current;
 }
 
 async function publish(client: ApiClient, tenant: string, signed: SignedTrust, json: boolean | undefined): Promise<void> {
   const stored = await client.put<StoredTrust>(trustPath(tenant), signed);
+  rememberTrust(memoryOf(client, tenant), signed);
   if (json) return printJson(stored);
   const { document } = signed;
   say(`trust version ${document.version} for ${tenant}, signed by ${signed.signature.keyId}: ${document.keys.map((k) => `${k.keyId} (${k.name})`).join(', ')}`);
