@@ -1,0 +1,321 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, getToken, streamUrl, type Alert, type AlertFeedMessage, type WhoAmI } from './api.js';
+import { Countdown } from './countdown.js';
+
+const ROW_HEIGHT = 44;
+const OVERSCAN = 8;
+const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+const STATES = ['open', 'acknowledged'] as const;
+/** The stream closes with this code when the token stopped being valid. */
+const STREAM_UNAUTHORIZED = 4401;
+
+interface Filters { tenant: string; priority: string; state: string; q: string }
+interface Acting { id: string; kind: 'ack' | 'resolve' }
+
+function readFilters(): Filters {
+  const params = new URLSearchParams(location.search);
+  return { tenant: params.get('tenant') ?? '', priority: params.get('priority') ?? '', state: params.get('state') ?? '', q: params.get('q') ?? '' };
+}
+
+function writeFilters(filters: Filters): void {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  const search = params.toString();
+  history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`);
+}
+
+function matches(alert: Alert, f: Filters): boolean {
+  if (f.tenant && alert.tenantId !== f.tenant) return false;
+  if (f.priority && alert.priority !== f.priority) return false;
+  if (f.state && alert.state !== f.state) return false;
+  if (f.q) {
+    const q = f.q.toLowerCase();
+    const hay = [alert.id, alert.hostname, alert.ruleName, alert.metric, alert.tenantId, alert.siteId, ...Object.values(alert.labels)].join(' ').toLowerCase();
+    if (!hay.includes(q)) return false;
+  }
+  return true;
+}
+
+function useStream(onSignedOut: () => void) {
+  const alerts = useRef(new Map<string, Alert>());
+  const [version, setVersion] = useState(0);
+  const [status, setStatus] = useState('connecting…');
+  const [hiddenP1, setHiddenP1] = useState(0);
+  const frame = useRef<number | null>(null);
+  // The stream outlives re-renders: the latest callback is read through a ref, not a dependency.
+  const signedOut = useRef(onSignedOut);
+  signedOut.current = onSignedOut;
+
+  const changed = useCallback(() => {
+    if (frame.current !== null) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = null;
+      setVersion((v) => v + 1);
+    });
+  }, []);
+
+  const apply = useCallback((message: AlertFeedMessage) => {
+    const map = alerts.current;
+    if (message.type === 'snapshot') {
+      map.clear();
+      for (const alert of message.alerts) if (alert.state !== 'resolved') map.set(alert.id, alert);
+    } else if (message.type === 'alert.resolved' || message.alert.state === 'resolved') {
+      map.delete(message.alert.id);
+    } else {
+      map.set(message.alert.id, message.alert);
+      if (message.type === 'alert.opened' && message.alert.priority === 'P1' && document.hidden) setHiddenP1((n) => n + 1);
+    }
+    changed();
+  }, [changed]);
+
+  useEffect(() => {
+    let socket: WebSocket | null = null;
+    let retry: number | undefined;
+    let attempt = 0;
+    let stopped = false;
+    const connect = () => {
+      const token = getToken();
+      if (!token) return signedOut.current();
+      setStatus(attempt === 0 ? 'connecting…' : 'reconnecting…');
+      socket = new WebSocket(streamUrl(token));
+      socket.onmessage = (event) => {
+        let message: AlertFeedMessage;
+        try {
+          message = JSON.parse(String(event.data)) as AlertFeedMessage;
+        } catch {
+          return;
+        }
+        if (message.type === 'snapshot') {
+          attempt = 0;
+          setStatus('live');
+        }
+        apply(message);
+      };
+      socket.onclose = (event) => {
+        if (stopped) return;
+        if (event.code === STREAM_UNAUTHORIZED) return signedOut.current();
+        // Exponential backoff with jitter, capped at 30 s.
+        const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+        attempt += 1;
+        setStatus(`disconnected; retrying in ${Math.ceil(delay / 1000)} s`);
+        retry = window.setTimeout(connect, delay);
+      };
+    };
+    connect();
+    return () => {
+      stopped = true;
+      window.clearTimeout(retry);
+      socket?.close();
+    };
+  }, [apply]);
+
+  useEffect(() => {
+    const visible = () => {
+      if (!document.hidden) setHiddenP1(0);
+    };
+    document.addEventListener('visibilitychange', visible);
+    return () => document.removeEventListener('visibilitychange', visible);
+  }, []);
+
+  useEffect(() => {
+    document.title = hiddenP1 > 0 ? `(${hiddenP1}) Vigil — alerts` : 'Vigil — alerts';
+  }, [hiddenP1]);
+
+  const upsert = useCallback((alert: Alert) => apply({ type: 'alert.updated', alert }), [apply]);
+  return { alerts, version, status, upsert };
+}
+
+export function FeedPage({ me, onLogout, onSignedOut }: { me: WhoAmI; onLogout: () => void; onSignedOut: () => void }) {
+  const { alerts, version, status, upsert } = useStream(onSignedOut);
+  const canAct = me.permissions.includes('alerts:act');
+  const [filters, setFilters] = useState<Filters>(readFilters);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [acting, setActing] = useState<Acting | null>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(600);
+  const list = useRef<HTMLDivElement>(null);
+
+  const all = useMemo(() => [...alerts.current.values()], [version]);
+  const tenants = useMemo(() => [...new Set([...me.tenants, ...all.map((a) => a.tenantId)])].sort(), [all, me.tenants]);
+  const rows = useMemo(() => all.filter((a) => matches(a, filters)).sort((a, b) => b.openedAt - a.openedAt || (a.id < b.id ? 1 : -1)), [all, filters]);
+
+  const update = (patch: Partial<Filters>) => {
+    const next = { ...filters, ...patch };
+    setFilters(next);
+    writeFilters(next);
+  };
+
+  useEffect(() => {
+    const el = list.current;
+    if (!el) return;
+    const measure = () => setViewport(el.clientHeight || 600);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const select = useCallback((index: number) => {
+    const row = rows[Math.max(0, Math.min(rows.length - 1, index))];
+    if (!row) return;
+    setSelected(row.id);
+    const el = list.current;
+    const i = rows.indexOf(row);
+    if (el) {
+      if (i * ROW_HEIGHT < el.scrollTop) el.scrollTop = i * ROW_HEIGHT;
+      else if ((i + 1) * ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = (i + 1) * ROW_HEIGHT - el.clientHeight;
+    }
+  }, [rows]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) {
+        if (event.key === 'Escape') setActing(null);
+        return;
+      }
+      const index = selected ? rows.findIndex((a) => a.id === selected) : -1;
+      const current = index >= 0 ? rows[index] : undefined;
+      if (event.key === 'j') select(index + 1);
+      else if (event.key === 'k') select(index <= 0 ? 0 : index - 1);
+      else if (event.key === 'a' && canAct && current?.state === 'open') setActing({ id: current.id, kind: 'ack' });
+      else if (event.key === 'r' && canAct && current) setActing({ id: current.id, kind: 'resolve' });
+      else if (event.key === 'Escape') setActing(null);
+      else return;
+      event.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [rows, selected, select, canAct]);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  const actingAlert = acting ? alerts.current.get(acting.id) : undefined;
+
+  return (
+    <div class="feed-page">
+      <header class="top">
+        <h1>Vigil</h1>
+        <span class="status" data-status={status === 'live' ? 'live' : 'down'}>{status}</span>
+        <span class="count">{rows.length} of {all.length} alerts</span>
+        <span class="spacer" />
+        <span class="who">{me.user?.displayName ?? me.user?.username ?? 'API token'} · {me.role}</span>
+        <button type="button" onClick={onLogout}>Log out</button>
+      </header>
+      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
+        <select aria-label="Tenant" value={filters.tenant} onChange={(e) => update({ tenant: e.currentTarget.value })}>
+          <option value="">All tenants</option>
+          {tenants.map((t) => <option key={t} value={t}>{t}</option>)}
+        </select>
+        <select aria-label="Priority" value={filters.priority} onChange={(e) => update({ priority: e.currentTarget.value })}>
+          <option value="">All priorities</option>
+          {PRIORITIES.map((p) => <option key={p} value={p}>{p}</option>)}
+        </select>
+        <select aria-label="State" value={filters.state} onChange={(e) => update({ state: e.currentTarget.value })}>
+          <option value="">All states</option>
+          {STATES.map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
+        <input type="search" aria-label="Search" placeholder="Search host, rule, metric, label…" value={filters.q} onInput={(e) => update({ q: e.currentTarget.value })} />
+        <span class="hint">j/k select · a acknowledge · r resolve</span>
+      </form>
+      {acting && actingAlert && (
+        <ActionBar acting={acting} alert={actingAlert} onDone={(after) => { if (after) upsert(after); setActing(null); }} />
+      )}
+      <div class="grid-head" role="row">
+        <span>Pri</span><span>State</span><span>Host</span><span>Alert</span><span>Value</span><span>Tenant</span><span>Opened</span><span>Respond</span><span>Resolve</span><span />
+      </div>
+      <div class="rows" ref={list} role="table" aria-label="Alerts" onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+        {rows.length === 0 && <p class="empty">{all.length === 0 ? 'No open alerts.' : 'No alerts match the filters.'}</p>}
+        <div class="rows-inner" style={{ height: `${rows.length * ROW_HEIGHT}px` }}>
+          {rows.slice(first, last).map((alert, i) => (
+            <AlertRow
+              key={alert.id}
+              alert={alert}
+              top={(first + i) * ROW_HEIGHT}
+              selected={alert.id === selected}
+              canAct={canAct}
+              onSelect={() => setSelected(alert.id)}
+              onAct={(kind) => { setSelected(alert.id); setActing({ id: alert.id, kind }); }}
+            />
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+interface RowProps {
+  alert: Alert;
+  top: number;
+  selected: boolean;
+  canAct: boolean;
+  onSelect: () => void;
+  onAct: (kind: 'ack' | 'resolve') => void;
+}
+
+function AlertRow({ alert, top, selected, canAct, onSelect, onAct }: RowProps) {
+  const classes = ['row', `pri-${alert.priority}`, `state-${alert.state}`];
+  if (selected) classes.push('selected');
+  if (alert.suppressedBy || alert.maintenanceWindowId) classes.push('muted');
+  const labels = Object.entries(alert.labels).map(([k, v]) => `${k}=${v}`).join(' ');
+  return (
+    <div class={classes.join(' ')} role="row" data-alert-id={alert.id} data-state={alert.state} aria-selected={selected} style={{ top: `${top}px` }} onClick={onSelect}>
+      <span class={`pri pri-badge-${alert.priority}`}>{alert.priority}</span>
+      <span class="state">
+        {alert.state}
+        {alert.flapping && <em class="tag tag-flapping" title="changing state too often; not notified">flapping</em>}
+        {alert.suppressedBy && <em class="tag tag-suppressed" title={`suppressed by ${alert.suppressedBy}`}>suppressed</em>}
+        {alert.maintenanceWindowId && <em class="tag tag-maintenance" title={`maintenance window ${alert.maintenanceWindowId}`}>maintenance</em>}
+      </span>
+      <span class="host" title={alert.agentId}>{alert.hostname}</span>
+      <span class="rule" title={`${alert.metric} ${alert.op} ${alert.threshold} ${labels}`}>
+        {alert.ruleName} <small>{alert.metric}{labels ? ` ${labels}` : ''}</small>
+        {alert.comment && <small class="comment" title={alert.comment}> “{alert.comment}”</small>}
+      </span>
+      <span class="value">{Number.isFinite(alert.value) ? alert.value.toFixed(1) : String(alert.value)}</span>
+      <span class="tenant">{alert.tenantId}/{alert.siteId}</span>
+      <span class="opened" title={new Date(alert.openedAt).toLocaleString()}>{new Date(alert.openedAt).toLocaleTimeString()}</span>
+      <Countdown label="respond" startedAt={alert.openedAt} by={alert.respondBy} breachedAt={alert.respondBreachedAt} met={alert.acknowledgedAt !== null} />
+      <Countdown label="resolve" startedAt={alert.openedAt} by={alert.resolveBy} breachedAt={alert.resolveBreachedAt} met={false} />
+      <span class="actions">
+        {canAct && alert.state === 'open' && <button type="button" onClick={(e) => { e.stopPropagation(); onAct('ack'); }}>Ack</button>}
+        {canAct && <button type="button" onClick={(e) => { e.stopPropagation(); onAct('resolve'); }}>Resolve</button>}
+      </span>
+    </div>
+  );
+}
+
+function ActionBar({ acting, alert, onDone }: { acting: Acting; alert: Alert; onDone: (after: Alert | null) => void }) {
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), [acting.id, acting.kind]);
+  const verb = acting.kind === 'ack' ? 'Acknowledge' : 'Resolve';
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body = comment.trim() ? { comment: comment.trim() } : {};
+      const after = await api<Alert>('POST', `/api/v1/alerts/${encodeURIComponent(alert.id)}/${acting.kind === 'ack' ? 'ack' : 'resolve'}`, body);
+      onDone(after);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="action-bar" onSubmit={submit} aria-label={`${verb} alert`}>
+      <strong>{verb}</strong> <span>{alert.priority} {alert.ruleName} on {alert.hostname}</span>
+      <input ref={input} aria-label="Comment" placeholder="Comment (optional)" maxLength={2000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+      <button type="submit" disabled={busy}>{verb}</button>
+      <button type="button" onClick={() => onDone(null)}>Cancel</button>
+      {error && <span class="form-error" role="alert">{error}</span>}
+    </form>
+  );
+}
