@@ -93,6 +93,21 @@ describe('MaintenanceService (alert service + maintenance windows + SQLite file,
     expect(released()).toEqual([stillBroken]);
   });
 
+  it('releases an alert judged just before the window ended but stored after the sweep at its end', () => {
+    maintenance.start();
+    maintenance.create(acmeWindow(T0, T0 + 30 * MIN), T0);
+    // The sweep at the end runs and finds nothing held...
+    vi.advanceTimersByTime(30 * MIN);
+    expect(released()).toEqual([]);
+    // ...then a frame that arrived a moment before the end is evaluated: the alert is held by a window already over.
+    alerts.evaluate([{ agent: acme, samples: [{ metric: 'cpu.usage_pct', value: 99, labels: { core: '0' } }] }], T0 + 30 * MIN - 5);
+    const late = feed.filter((e) => e.type === 'alert.opened').at(-1)!.alert.id;
+    expect(temp.store.alerts.get(late)?.maintenanceWindowId).not.toBeNull();
+    vi.advanceTimersByTime(1);
+    expect(released()).toEqual([late]);
+    expect(temp.store.alerts.get(late)?.maintenanceWindowId).toBeNull();
+  });
+
   it('releases at once when a window is deleted, shortened, or narrowed away from the agent', () => {
     const a = maintenance.create(acmeWindow(T0, T0 + 60 * MIN), T0);
     const first = breach(acme);

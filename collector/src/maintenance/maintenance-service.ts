@@ -78,7 +78,10 @@ export class MaintenanceService {
     if (inProgress.length === 0) return;
     const agent = this.agentContext(record.agentId);
     const active = agent && coveringWindow(inProgress, agent);
-    if (active) record.maintenanceWindowId = active.window.id;
+    if (active) {
+      record.maintenanceWindowId = active.window.id;
+      this.releaseIfAlreadyOver(active.occurrence.endsAt);
+    }
   };
 
   /**
@@ -93,7 +96,19 @@ export class MaintenanceService {
     const agent = inProgress.length > 0 ? this.agentContext(record.agentId) : undefined;
     const active = agent && coveringWindow(inProgress, agent);
     this.deps.store.maintenance.setHold(alertId, active ? active.window.id : null, now);
+    if (active) this.releaseIfAlreadyOver(active.occurrence.endsAt);
   };
+
+  /**
+   * An alert is judged at the time its frame arrived, which can be just before a window's end
+   * while it commits just after the sweep at that end has run: nothing would release it then.
+   * Once the hold is committed, a window already over gets a sweep of its own.
+   */
+  private releaseIfAlreadyOver(endsAt: number): void {
+    this.deps.store.afterCommit(() => {
+      if (this.started && endsAt <= this.deps.now()) this.schedule(1);
+    });
+  }
 
   list(): MaintenanceWindow[] {
     return [...this.windows];
