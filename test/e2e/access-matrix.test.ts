@@ -61,6 +61,14 @@ const ROUTES: Record<string, RouteCase> = {
   // ─── public ───────────────────────────────────────────────────────────────────────────────
   'GET /healthz': { min: 'public', request: () => ({ path: '/healthz' }) },
   'GET /': { min: 'public', request: () => ({ path: '/' }) },
+  // The console's other pages are the same index.html; their data comes from the API below.
+  'GET /fleet': { min: 'public', request: () => ({ path: '/fleet' }) },
+  'GET /agents/:id': { min: 'public', request: () => ({ path: '/agents/agt_anything' }) },
+  'GET /remediation': { min: 'public', request: () => ({ path: '/remediation' }) },
+  'GET /jobs/:id': { min: 'public', request: () => ({ path: '/jobs/job_anything' }) },
+  'GET /rules': { min: 'public', request: () => ({ path: '/rules' }) },
+  'GET /maintenance': { min: 'public', request: () => ({ path: '/maintenance' }) },
+  'GET /reports': { min: 'public', request: () => ({ path: '/reports' }) },
   // Bundle names carry a content hash, so a fixed name is not found: what matters is that no caller is refused.
   'GET /assets/:name': { min: 'public', alsoOk: [404], request: () => ({ path: '/assets/app.js' }) },
   'GET /agent': { min: 'public', request: () => ({ path: '/agent' }) },

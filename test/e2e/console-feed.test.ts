@@ -3,24 +3,19 @@
  * page, the live alert feed receiving an alert opened after the page loaded, acknowledging it with
  * a comment from its row, and a viewer who gets no action buttons.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Alert, WhoAmI } from '@vigil/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import type { Child } from '../helpers/child.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { CONSOLE_PASSWORD, HAVE_CHROMIUM, launchBrowser, logIn as logInAs, openConsole, screenshotPath, warnNoChromium } from '../helpers/browser.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'console');
-const PASSWORD = 'correct horse battery';
+const PASSWORD = CONSOLE_PASSWORD;
 
-if (!HAVE_CHROMIUM) console.warn(`console-feed: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+warnNoChromium('console-feed');
 
 describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
   const tmp = makeTempDir('console');
@@ -30,23 +25,17 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
   const contexts: BrowserContext[] = [];
 
   async function openPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const { page, context } = await openConsole(browser, collector.url);
     contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(collector.url);
     return page;
   }
 
   async function logIn(page: Page, username: string): Promise<void> {
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await logInAs(page, username);
     await page.locator('.status[data-status="live"]').waitFor();
   }
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     collector = await startTestCollector(`${tmp.path}/data`);
     const token = await collector.enrollToken('acme', 'hq', ['--max-uses', '1']);
     await enrollAgent(collector.url, token, `${tmp.path}/agent`);
@@ -55,11 +44,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
       const created = await collector.api('POST', '/api/v1/users', { username, password: PASSWORD, role, tenants: ['acme'] });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -99,7 +84,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.locator('.form-error').textContent()).toMatch(/\S/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'login.png') });
+    await page.screenshot({ path: screenshotPath('login') });
 
     await logIn(page, 'noc-tech');
     expect(await page.evaluate("sessionStorage.getItem('vigil.token')")).toMatch(/\S/);
@@ -135,7 +120,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
     await page.getByLabel('Priority').selectOption('');
     await row.waitFor();
 
-    await page.screenshot({ path: join(SCREENSHOTS, 'feed.png') });
+    await page.screenshot({ path: screenshotPath('feed') });
     expect(errors).toEqual([]);
   });
 

@@ -37,6 +37,14 @@ describe('console routes', () => {
     expect(index.headers['cache-control']).toBe('no-cache');
     expect(index.headers['content-security-policy']).toContain("default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'");
 
+    // Every page path serves the same page, so a deep link or a reload works; others are 404.
+    for (const url of ['/fleet', '/agents/agt_1', '/remediation?tab=jobs', '/jobs/job_1', '/rules', '/maintenance', '/reports']) {
+      const page = await instance.inject({ method: 'GET', url });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body, url).toBe(index.body);
+    }
+    expect((await instance.inject({ method: 'GET', url: '/agents' })).statusCode).toBe(404);
+
     const script = await instance.inject({ method: 'GET', url: '/assets/app-ABCD1234.js' });
     expect(script.statusCode).toBe(200);
     expect(script.headers['content-type']).toMatch(/^text\/javascript/);

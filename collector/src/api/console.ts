@@ -19,6 +19,12 @@ const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
 };
 
+/**
+ * The console's page paths (collector/console/src/app/pages.ts): each serves index.html, so a page
+ * can be bookmarked and reloaded. The page itself fetches its data with the user's token.
+ */
+export const CONSOLE_PAGES = ['/', '/fleet', '/agents/:id', '/remediation', '/jobs/:id', '/rules', '/maintenance', '/reports'] as const;
+
 /** Names esbuild gave a content hash (app-ABCD1234.js): safe to cache for good. */
 const HASHED = /-[A-Z0-9]{8}\.(js|css)(\.map)?$/;
 const ASSET_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -32,11 +38,11 @@ function secure(reply: FastifyReply): FastifyReply {
 }
 
 /**
- * The web console: the built index.html at `/` and the bundle under `/assets/`. Both are public;
+ * The web console: the built index.html at `/` and each page path, and the bundle under `/assets/`. Both are public;
  * the page authenticates with a session token it keeps in sessionStorage.
  */
 export async function consoleRoutes(app: FastifyInstance, _ctx: AppContext, assetsDir = CONSOLE_ASSETS_DIR): Promise<void> {
-  app.get('/', { config: { public: true } }, async (_request, reply) => {
+  const servePage = async (_request: unknown, reply: FastifyReply) => {
     const index = join(assetsDir, 'index.html');
     secure(reply).header('cache-control', 'no-cache');
     if (!existsSync(index)) {
@@ -46,7 +52,8 @@ export async function consoleRoutes(app: FastifyInstance, _ctx: AppContext, asse
         .send('The web console has not been built. Run `pnpm run build` (or `node collector/dist/console/build-console.js`) and reload.\n');
     }
     return reply.type(CONTENT_TYPES['.html']!).send(readFileSync(index));
-  });
+  };
+  for (const path of CONSOLE_PAGES) app.get(path, { config: { public: true } }, servePage);
 
   app.get<{ Params: { name: string } }>('/assets/:name', { config: { public: true } }, async (request, reply) => {
     const { name } = request.params;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const COLLECTOR_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CONSOLE_SOURCE = join(COLLECTOR_ROOT, 'console', 'src', 'main.tsx');
+export const CONSOLE_SOURCE = join(COLLECTOR_ROOT, 'console', 'src', 'app', 'main.tsx');
 export const CONSOLE_OUT_DIR = join(COLLECTOR_ROOT, 'dist', 'console-assets');
 
 function indexHtml(script: string, style: string): string {

@@ -1,11 +1,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from './api-error.js';
 
-/** One error shape for every route: `{ error: { code, message } }`. */
+/** One error shape for every route: `{ error: { code, message, fields? } }`. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });
+      const body = error.fields?.length ? { code: error.code, message: error.message, fields: error.fields } : { code: error.code, message: error.message };
+      return reply.status(error.statusCode).send({ error: body });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, getToken, streamUrl, type Alert, type AlertFeedMessage, type WhoAmI } from './api.js';
-import { Countdown } from './countdown.js';
+import { api, getToken, streamUrl, type Alert, type AlertFeedMessage } from '../../app/api.js';
+import type { PageProps } from '../../app/pages.js';
+import { Countdown } from '../../ui/countdown.js';
 
 const ROW_HEIGHT = 44;
 const OVERSCAN = 8;
@@ -125,7 +126,7 @@ function useStream(onSignedOut: () => void) {
   return { alerts, version, status, upsert };
 }
 
-export function FeedPage({ me, onLogout, onSignedOut }: { me: WhoAmI; onLogout: () => void; onSignedOut: () => void }) {
+export function FeedPage({ me, onSignedOut }: PageProps) {
   const { alerts, version, status, upsert } = useStream(onSignedOut);
   const canAct = me.permissions.includes('alerts:act');
   const [filters, setFilters] = useState<Filters>(readFilters);
@@ -195,14 +196,6 @@ export function FeedPage({ me, onLogout, onSignedOut }: { me: WhoAmI; onLogout: 
 
   return (
     <div class="feed-page">
-      <header class="top">
-        <h1>Vigil</h1>
-        <span class="status" data-status={status === 'live' ? 'live' : 'down'}>{status}</span>
-        <span class="count">{rows.length} of {all.length} alerts</span>
-        <span class="spacer" />
-        <span class="who">{me.user?.displayName ?? me.user?.username ?? 'API token'} · {me.role}</span>
-        <button type="button" onClick={onLogout}>Log out</button>
-      </header>
       <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
         <select aria-label="Tenant" value={filters.tenant} onChange={(e) => update({ tenant: e.currentTarget.value })}>
           <option value="">All tenants</option>
@@ -218,6 +211,9 @@ export function FeedPage({ me, onLogout, onSignedOut }: { me: WhoAmI; onLogout: 
         </select>
         <input type="search" aria-label="Search" placeholder="Search host, rule, metric, label…" value={filters.q} onInput={(e) => update({ q: e.currentTarget.value })} />
         <span class="hint">j/k select · a acknowledge · r resolve</span>
+        <span class="spacer" />
+        <span class="count">{rows.length} of {all.length} alerts</span>
+        <span class="status" data-status={status === 'live' ? 'live' : 'down'}>{status}</span>
       </form>
       {acting && actingAlert && (
         <ActionBar acting={acting} alert={actingAlert} onDone={(after) => { if (after) upsert(after); setActing(null); }} />

@@ -1,14 +1,17 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { adoptTokenFromFragment, api, ApiFailure, getToken, setToken, type WhoAmI } from './api.js';
-import { FeedPage } from './feed.js';
 import { LoginPage } from './login.js';
+import { PAGES } from './pages.js';
+import { matchRoute, usePath } from './router.js';
+import { NotFound, Shell } from './shell.js';
 import './styles.css';
 
 function App() {
   const [me, setMe] = useState<WhoAmI | null>(null);
   const [checking, setChecking] = useState(getToken() !== null);
   const [generation, setGeneration] = useState(0);
+  const path = usePath();
 
   useEffect(() => {
     if (!getToken()) {
@@ -42,7 +45,13 @@ function App() {
 
   if (checking) return <p class="loading">Loading…</p>;
   if (!me) return <LoginPage onLoggedIn={() => setGeneration((g) => g + 1)} />;
-  return <FeedPage me={me} onLogout={logout} onSignedOut={signedOut} />;
+  for (const page of PAGES) {
+    const params = matchRoute(page.path, path);
+    if (!params) continue;
+    const Page = page.component;
+    return <Shell me={me} onLogout={logout}><Page me={me} params={params} onSignedOut={signedOut} /></Shell>;
+  }
+  return <Shell me={me} onLogout={logout}><NotFound /></Shell>;
 }
 
 adoptTokenFromFragment();

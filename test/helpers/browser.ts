@@ -1,0 +1,61 @@
+/**
+ * Headless Chromium for the console's browser tests: Debian's `chromium` driven by playwright-core.
+ * Tests skip (with a warning) on a machine without it.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { REPO_ROOT } from './paths.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+/** Screenshots of the console's pages land here (kept out of git). */
+export const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'console');
+/** The password the console tests give the users they create. */
+export const CONSOLE_PASSWORD = 'correct horse battery';
+
+export function warnNoChromium(suite: string): void {
+  if (!HAVE_CHROMIUM) console.warn(`${suite}: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+export interface ConsolePage {
+  page: Page;
+  context: BrowserContext;
+  /** Uncaught page errors and console errors other than failed resource loads (refused requests). */
+  errors: string[];
+}
+
+/** A fresh browser context (its own sessionStorage) on `url`. Close it with `context.close()`. */
+export async function openConsole(browser: Browser, url: string, viewport = { width: 1440, height: 900 }): Promise<ConsolePage> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
+  });
+  await page.goto(url);
+  return { page, context, errors };
+}
+
+/** Fills the login form and waits for the console's navigation to appear. */
+export async function logIn(page: Page, username: string, password = CONSOLE_PASSWORD): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('nav.nav').waitFor();
+}
+
+export function screenshotPath(name: string): string {
+  return join(SCREENSHOTS, `${name}.png`);
+}
