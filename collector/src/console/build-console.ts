@@ -3,7 +3,7 @@
  * with content-hashed names (app-HASH.js, app-HASH.css, their source maps) and the index.html that
  * loads them. Run after `tsc -b`: `node collector/dist/console/build-console.js`.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -30,8 +30,10 @@ function indexHtml(script: string, style: string): string {
 `;
 }
 
+/** A replaced bundle stays this long, so a page loaded just before a rebuild can still fetch it. */
+const STALE_GRACE_MS = 10 * 60_000;
+
 export async function buildConsole(outDir = CONSOLE_OUT_DIR): Promise<{ script: string; style: string }> {
-  rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = await build({
     entryPoints: { app: CONSOLE_SOURCE },
@@ -52,8 +54,20 @@ export async function buildConsole(outDir = CONSOLE_OUT_DIR): Promise<{ script: 
   const script = outputs.find((file) => file.endsWith('.js'));
   const style = outputs.find((file) => file.endsWith('.css'));
   if (!script || !style) throw new Error(`the console build produced no script or stylesheet: ${outputs.join(', ')}`);
-  writeFileSync(join(outDir, 'index.html'), indexHtml(script, style));
+  // The new index.html appears whole (rename), and only then are old bundles past their grace removed.
+  const staging = join(outDir, `.index-${process.pid}.html`);
+  writeFileSync(staging, indexHtml(script, style));
+  renameSync(staging, join(outDir, 'index.html'));
+  pruneStale(outDir, new Set(outputs), Date.now());
   return { script, style };
+}
+
+function pruneStale(outDir: string, current: Set<string>, now: number): void {
+  for (const name of readdirSync(outDir)) {
+    if (name === 'index.html' || current.has(name) || name.startsWith('.')) continue;
+    const path = join(outDir, name);
+    if (now - statSync(path).mtimeMs > STALE_GRACE_MS) rmSync(path, { force: true });
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
