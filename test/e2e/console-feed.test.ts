@@ -233,6 +233,29 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
     await page.getByText('1 of 2000 alerts').waitFor();
     expect(await page.getByLabel('Search').inputValue()).toBe('host-1999');
 
+    // Grouped by priority: a header per priority, P1 first, kept in the URL; a collapsed group keeps only its header.
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Group by').selectOption('priority');
+    await expect.poll(() => page.evaluate('location.search')).toBe('?group=priority');
+    const p1 = page.locator('.group-row[data-group="P1"]');
+    await p1.getByText('500 alerts').waitFor();
+    await p1.getByRole('button').click();
+    expect(await p1.getByRole('button').getAttribute('aria-expanded')).toBe('false');
+    await page.locator('.group-row[data-group="P2"]').waitFor();
+    // j skips the headers: the first alert row selected is the newest P2.
+    await page.evaluate('document.activeElement?.blur()');
+    await page.keyboard.press('j');
+    await page.locator('.row.selected', { hasText: 'Overdue' }).waitFor();
+    // Filtered by site, the tenant's site list narrows; both survive a reload.
+    await page.getByLabel('Tenant').selectOption('globex');
+    await page.getByLabel('Site').selectOption('globex/hq');
+    await page.getByText('1000 of 2000 alerts').waitFor();
+    await page.reload();
+    await page.getByText('1000 of 2000 alerts').waitFor();
+    expect(await page.getByLabel('Group by').inputValue()).toBe('priority');
+    await page.getByLabel('Group by').selectOption('');
+    await page.getByLabel('Tenant').selectOption('');
+
     // A P1 opened while the tab is hidden counts in the title until the tab is seen again.
     await page.evaluate("Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })");
     stream!.send(JSON.stringify({ type: 'alert.opened', alert: fake(5000, { priority: 'P1', openedAt: Date.now() }) }));

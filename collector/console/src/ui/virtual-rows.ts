@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 
 /**
  * Windowing for long fixed-height lists: only the rows in view (plus an overscan) are rendered,
@@ -24,12 +24,12 @@ export function useVirtualRows(count: number, rowHeight: number, overscan = 8) {
   const last = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
 
   /** Scrolls just enough to show row `index`. */
-  const reveal = (index: number) => {
+  const reveal = useCallback((index: number) => {
     const el = ref.current;
     if (!el) return;
     if (index * rowHeight < el.scrollTop) el.scrollTop = index * rowHeight;
     else if ((index + 1) * rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = (index + 1) * rowHeight - el.clientHeight;
-  };
+  }, [rowHeight]);
 
   return {
     ref,

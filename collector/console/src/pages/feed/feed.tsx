@@ -1,41 +1,19 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, getToken, streamUrl, type Alert, type AlertFeedMessage } from '../../app/api.js';
 import type { PageProps } from '../../app/pages.js';
+import { Link, readQuery, writeQuery } from '../../app/router.js';
 import { Countdown } from '../../ui/countdown.js';
+import { useVirtualRows } from '../../ui/virtual-rows.js';
+import { feedItems, FILTER_KEYS, siteKey, stepAlert, type FeedFilters, type FeedItem } from './feed-rows.js';
+import './feed.css';
 
 const ROW_HEIGHT = 44;
-const OVERSCAN = 8;
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 const STATES = ['open', 'acknowledged'] as const;
 /** The stream closes with this code when the token stopped being valid. */
 const STREAM_UNAUTHORIZED = 4401;
 
-interface Filters { tenant: string; priority: string; state: string; q: string }
 interface Acting { id: string; kind: 'ack' | 'resolve' }
-
-function readFilters(): Filters {
-  const params = new URLSearchParams(location.search);
-  return { tenant: params.get('tenant') ?? '', priority: params.get('priority') ?? '', state: params.get('state') ?? '', q: params.get('q') ?? '' };
-}
-
-function writeFilters(filters: Filters): void {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
-  const search = params.toString();
-  history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`);
-}
-
-function matches(alert: Alert, f: Filters): boolean {
-  if (f.tenant && alert.tenantId !== f.tenant) return false;
-  if (f.priority && alert.priority !== f.priority) return false;
-  if (f.state && alert.state !== f.state) return false;
-  if (f.q) {
-    const q = f.q.toLowerCase();
-    const hay = [alert.id, alert.hostname, alert.ruleName, alert.metric, alert.tenantId, alert.siteId, ...Object.values(alert.labels)].join(' ').toLowerCase();
-    if (!hay.includes(q)) return false;
-  }
-  return true;
-}
 
 function useStream(onSignedOut: () => void) {
   const alerts = useRef(new Map<string, Alert>());
@@ -129,44 +107,30 @@ function useStream(onSignedOut: () => void) {
 export function FeedPage({ me, onSignedOut }: PageProps) {
   const { alerts, version, status, upsert } = useStream(onSignedOut);
   const canAct = me.permissions.includes('alerts:act');
-  const [filters, setFilters] = useState<Filters>(readFilters);
+  const [filters, setFilters] = useState<FeedFilters>(() => readQuery(FILTER_KEYS));
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<string | null>(null);
   const [acting, setActing] = useState<Acting | null>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(600);
-  const list = useRef<HTMLDivElement>(null);
 
   const all = useMemo(() => [...alerts.current.values()], [version]);
   const tenants = useMemo(() => [...new Set([...me.tenants, ...all.map((a) => a.tenantId)])].sort(), [all, me.tenants]);
-  const rows = useMemo(() => all.filter((a) => matches(a, filters)).sort((a, b) => b.openedAt - a.openedAt || (a.id < b.id ? 1 : -1)), [all, filters]);
+  const sites = useMemo(() => [...new Set(all.filter((a) => !filters.tenant || a.tenantId === filters.tenant).map(siteKey))].sort(), [all, filters.tenant]);
+  const { items, matching } = useMemo(() => feedItems(all, filters, collapsed), [all, filters, collapsed]);
+  const rows = useVirtualRows(items.length, ROW_HEIGHT);
 
-  const update = (patch: Partial<Filters>) => {
+  const update = (patch: Partial<FeedFilters>) => {
     const next = { ...filters, ...patch };
+    // A site belongs to one tenant: changing the tenant drops a site of another.
+    if (patch.tenant !== undefined && next.site && !next.site.startsWith(`${patch.tenant}/`)) next.site = '';
     setFilters(next);
-    writeFilters(next);
+    writeQuery(next);
   };
 
-  useEffect(() => {
-    const el = list.current;
-    if (!el) return;
-    const measure = () => setViewport(el.clientHeight || 600);
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-
-  const select = useCallback((index: number) => {
-    const row = rows[Math.max(0, Math.min(rows.length - 1, index))];
-    if (!row) return;
-    setSelected(row.id);
-    const el = list.current;
-    const i = rows.indexOf(row);
-    if (el) {
-      if (i * ROW_HEIGHT < el.scrollTop) el.scrollTop = i * ROW_HEIGHT;
-      else if ((i + 1) * ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = (i + 1) * ROW_HEIGHT - el.clientHeight;
-    }
-  }, [rows]);
+  const toggleGroup = (key: string) => setCollapsed((current) => {
+    const next = new Set(current);
+    if (!next.delete(key)) next.add(key);
+    return next;
+  });
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -176,10 +140,18 @@ export function FeedPage({ me, onSignedOut }: PageProps) {
         if (event.key === 'Escape') setActing(null);
         return;
       }
-      const index = selected ? rows.findIndex((a) => a.id === selected) : -1;
-      const current = index >= 0 ? rows[index] : undefined;
-      if (event.key === 'j') select(index + 1);
-      else if (event.key === 'k') select(index <= 0 ? 0 : index - 1);
+      const index = selected ? items.findIndex((item) => item.kind === 'alert' && item.alert.id === selected) : -1;
+      const item = index >= 0 ? items[index] : undefined;
+      const current = item?.kind === 'alert' ? item.alert : undefined;
+      const move = (step: 1 | -1) => {
+        const next = stepAlert(items, index, step);
+        const target = next >= 0 ? items[next] : undefined;
+        if (target?.kind !== 'alert') return;
+        setSelected(target.alert.id);
+        rows.reveal(next);
+      };
+      if (event.key === 'j') move(1);
+      else if (event.key === 'k') move(-1);
       else if (event.key === 'a' && canAct && current?.state === 'open') setActing({ id: current.id, kind: 'ack' });
       else if (event.key === 'r' && canAct && current) setActing({ id: current.id, kind: 'resolve' });
       else if (event.key === 'Escape') setActing(null);
@@ -188,10 +160,8 @@ export function FeedPage({ me, onSignedOut }: PageProps) {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [rows, selected, select, canAct]);
+  }, [items, selected, canAct, rows.reveal]);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
   const actingAlert = acting ? alerts.current.get(acting.id) : undefined;
 
   return (
@@ -200,6 +170,11 @@ export function FeedPage({ me, onSignedOut }: PageProps) {
         <select aria-label="Tenant" value={filters.tenant} onChange={(e) => update({ tenant: e.currentTarget.value })}>
           <option value="">All tenants</option>
           {tenants.map((t) => <option key={t} value={t}>{t}</option>)}
+        </select>
+        <select aria-label="Site" value={filters.site} onChange={(e) => update({ site: e.currentTarget.value })}>
+          <option value="">All sites</option>
+          {filters.site && !sites.includes(filters.site) && <option value={filters.site}>{filters.site}</option>}
+          {sites.map((s) => <option key={s} value={s}>{s}</option>)}
         </select>
         <select aria-label="Priority" value={filters.priority} onChange={(e) => update({ priority: e.currentTarget.value })}>
           <option value="">All priorities</option>
@@ -210,9 +185,14 @@ export function FeedPage({ me, onSignedOut }: PageProps) {
           {STATES.map((s) => <option key={s} value={s}>{s}</option>)}
         </select>
         <input type="search" aria-label="Search" placeholder="Search host, rule, metric, label…" value={filters.q} onInput={(e) => update({ q: e.currentTarget.value })} />
+        <select aria-label="Group by" value={filters.group} onChange={(e) => update({ group: e.currentTarget.value })}>
+          <option value="">No grouping</option>
+          <option value="tenant">Group by tenant</option>
+          <option value="priority">Group by priority</option>
+        </select>
         <span class="hint">j/k select · a acknowledge · r resolve</span>
         <span class="spacer" />
-        <span class="count">{rows.length} of {all.length} alerts</span>
+        <span class="count">{matching} of {all.length} alerts</span>
         <span class="status" data-status={status === 'live' ? 'live' : 'down'}>{status}</span>
       </form>
       {acting && actingAlert && (
@@ -221,22 +201,37 @@ export function FeedPage({ me, onSignedOut }: PageProps) {
       <div class="grid-head" role="row">
         <span>Pri</span><span>State</span><span>Host</span><span>Alert</span><span>Value</span><span>Tenant</span><span>Opened</span><span>Respond</span><span>Resolve</span><span />
       </div>
-      <div class="rows" ref={list} role="table" aria-label="Alerts" onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
-        {rows.length === 0 && <p class="empty">{all.length === 0 ? 'No open alerts.' : 'No alerts match the filters.'}</p>}
-        <div class="rows-inner" style={{ height: `${rows.length * ROW_HEIGHT}px` }}>
-          {rows.slice(first, last).map((alert, i) => (
-            <AlertRow
-              key={alert.id}
-              alert={alert}
-              top={(first + i) * ROW_HEIGHT}
-              selected={alert.id === selected}
-              canAct={canAct}
-              onSelect={() => setSelected(alert.id)}
-              onAct={(kind) => { setSelected(alert.id); setActing({ id: alert.id, kind }); }}
-            />
-          ))}
+      <div class="rows" ref={rows.ref} role="table" aria-label="Alerts" onScroll={rows.onScroll}>
+        {items.length === 0 && <p class="empty">{all.length === 0 ? 'No open alerts.' : 'No alerts match the filters.'}</p>}
+        <div class="rows-inner" style={{ height: `${rows.total}px` }}>
+          {items.slice(rows.first, rows.last).map((item, i) => {
+            const top = (rows.first + i) * ROW_HEIGHT;
+            if (item.kind === 'group') return <GroupRow key={`group:${item.key}`} item={item} top={top} onToggle={() => toggleGroup(item.key)} />;
+            const alert = item.alert;
+            return (
+              <AlertRow
+                key={alert.id}
+                alert={alert}
+                top={top}
+                selected={alert.id === selected}
+                canAct={canAct}
+                onSelect={() => setSelected(alert.id)}
+                onAct={(kind) => { setSelected(alert.id); setActing({ id: alert.id, kind }); }}
+              />
+            );
+          })}
         </div>
       </div>
+    </div>
+  );
+}
+
+function GroupRow({ item, top, onToggle }: { item: Extract<FeedItem, { kind: 'group' }>; top: number; onToggle: () => void }) {
+  return (
+    <div class={`group-row pri-${item.worst}`} role="row" data-group={item.key} style={{ top: `${top}px` }}>
+      <button type="button" class="group-toggle" aria-expanded={!item.collapsed} onClick={onToggle}>
+        {item.collapsed ? '▸' : '▾'} <strong>{item.label}</strong> <span class="group-count">{item.count} alert{item.count === 1 ? '' : 's'}</span>
+      </button>
     </div>
   );
 }
@@ -264,7 +259,7 @@ function AlertRow({ alert, top, selected, canAct, onSelect, onAct }: RowProps) {
         {alert.suppressedBy && <em class="tag tag-suppressed" title={`suppressed by ${alert.suppressedBy}`}>suppressed</em>}
         {alert.maintenanceWindowId && <em class="tag tag-maintenance" title={`maintenance window ${alert.maintenanceWindowId}`}>maintenance</em>}
       </span>
-      <span class="host" title={alert.agentId}>{alert.hostname}</span>
+      <span class="host"><Link href={`/agents/${encodeURIComponent(alert.agentId)}`} title={`agent ${alert.agentId}`}>{alert.hostname}</Link></span>
       <span class="rule" title={`${alert.metric} ${alert.op} ${alert.threshold} ${labels}`}>
         {alert.ruleName} <small>{alert.metric}{labels ? ` ${labels}` : ''}</small>
         {alert.comment && <small class="comment" title={alert.comment}> “{alert.comment}”</small>}
