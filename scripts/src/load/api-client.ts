@@ -44,6 +44,12 @@ export class ApiClient {
     await this.request('DELETE', `/api/v1/rules/${encodeURIComponent(id)}`);
   }
 
+  /** Unresolved alerts the token can see (up to 10,000, the API's page limit). */
+  async countActiveAlerts(): Promise<number> {
+    const body = (await this.request('GET', '/api/v1/alerts?state=active&limit=10000')) as { alerts?: unknown[] };
+    return body.alerts?.length ?? 0;
+  }
+
   /** Adds an unsigned script (the legacy shape); returns its id. */
   async createScript(input: z.input<typeof UnsignedScriptInputSchema>): Promise<string> {
     return CreatedScriptSchema.parse(await this.request('POST', '/api/v1/scripts', input)).id;

@@ -44,6 +44,8 @@ export class SimAgent {
   heartbeatMs = 30_000;
   /** When set, the next frame reports a CPU breach and this is called with its send time. */
   breachNext: ((sentAt: number) => void) | null = null;
+  /** When set, the next frame carries these sections (as a real agent's periodic inventory and patch scans). */
+  sectionsNext: Record<string, unknown> | null = null;
   private closeWaiters: Array<() => void> = [];
 
   constructor(
@@ -123,6 +125,8 @@ export class SimAgent {
     if (this.state !== 'ready' || !socket) return false;
     const breach = this.breachNext;
     this.breachNext = null;
+    const sections = this.sectionsNext;
+    this.sectionsNext = null;
     const seq = ++this.seq;
     const message: AgentMessage = {
       type: 'frame', seq, ts: Date.now(), samples: this.profile.next(breach !== null),
@@ -132,6 +136,7 @@ export class SimAgent {
         { source: 'disk', status: 'ok' },
         { source: 'network', status: 'ok' },
       ],
+      ...(sections ? { sections } : {}),
     };
     const payload = JSON.stringify(message);
     const sentAt = performance.now();

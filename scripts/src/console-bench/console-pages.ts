@@ -1,0 +1,30 @@
+import type { ListPage } from './page-timings.js';
+
+export interface MeasuredPage {
+  name: string;
+  page: ListPage;
+  /** What the page's count counts once loaded: every open alert, or every agent. */
+  rows: 'alerts' | 'agents';
+  /** Searches a NOC engineer would type, each narrowing the last: a tenant, a host group, one host, no match, and clearing it. */
+  searches: readonly string[];
+}
+
+/** The alert feed: its count reads "N of M alerts". */
+const FEED: ListPage = {
+  path: '/',
+  countSelector: '.filters .count',
+  listSelector: '.rows',
+  searchSelector: 'input[aria-label="Search"]',
+  rowSelector: '.rows .row',
+};
+
+/** Hostnames are `bench-TT-GROUP-NNNNN` (see bench-fleet.ts): tenant `tenant`'s first P1 host exists whenever it has alerts. */
+function searchesFor(tenant: string): string[] {
+  return [tenant, `${tenant}-p1`, `${tenant}-p1-00000`, 'no-such-host', ''];
+}
+
+export function consoleListPages(tenant: string): MeasuredPage[] {
+  return [
+    { name: 'feed', page: FEED, rows: 'alerts', searches: searchesFor(tenant) },
+  ];
+}
