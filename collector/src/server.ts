@@ -12,6 +12,7 @@ import { alertStreamRoutes } from './api/alert-stream.js';
 import { consoleRoutes } from './api/console.js';
 import { enrollmentRoutes } from './api/enrollment.js';
 import { eventRoutes } from './api/events.js';
+import { fleetRoutes } from './api/fleet.js';
 import { healthRoutes } from './api/health.js';
 import { jobRoutes } from './api/jobs.js';
 import { maintenanceWindowRoutes } from './api/maintenance-windows.js';
@@ -166,7 +167,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   // Before any route, so that a route without a declared permission refuses to register.
   const routes = installAuthorization(app);
   app.get('/agent', { websocket: true, config: { public: true } }, (socket, request) => gateway.accept(socket, request));
-  for (const routes of [healthRoutes, consoleRoutes, enrollmentRoutes, agentRoutes, eventRoutes, ruleRoutes, alertRoutes, alertStreamRoutes, scriptRoutes, trustRoutes, runbookRoutes, jobRoutes, approvalRoutes, tenantRoutes, slaPolicyRoutes, reportRoutes]) {
+  for (const routes of [healthRoutes, consoleRoutes, enrollmentRoutes, agentRoutes, fleetRoutes, eventRoutes, ruleRoutes, alertRoutes, alertStreamRoutes, scriptRoutes, trustRoutes, runbookRoutes, jobRoutes, approvalRoutes, tenantRoutes, slaPolicyRoutes, reportRoutes]) {
     await app.register(async (scoped) => routes(scoped, context));
   }
   await app.register(async (scoped) => maintenanceWindowRoutes(scoped, context));

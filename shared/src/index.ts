@@ -13,6 +13,7 @@ export * from './api/job.js';
 export * from './api/runbook.js';
 export * from './api/errors.js';
 export * from './api/agent.js';
+export * from './api/fleet.js';
 export * from './agent/state-files.js';
 export * from './sections/smart.js';
 export * from './sections/services.js';

@@ -155,6 +155,7 @@ const ROUTES: Record<string, RouteCase> = {
 
   // ─── agents and their enrollment ──────────────────────────────────────────────────────────
   'GET /api/v1/agents': { min: 'viewer', request: () => ({ path: '/api/v1/agents?tenant=tenant-a' }) },
+  'GET /api/v1/fleet': { min: 'viewer', request: () => ({ path: '/api/v1/fleet?tenant=tenant-a' }) },
   'GET /api/v1/agents/:id': { min: 'viewer', request: (f) => ({ path: `/api/v1/agents/${f.a.agentId}` }) },
   'GET /api/v1/agents/:id/telemetry': { min: 'viewer', request: (f) => ({ path: `/api/v1/agents/${f.a.agentId}/telemetry` }) },
   'GET /api/v1/agents/:id/events': { min: 'viewer', request: (f) => ({ path: `/api/v1/agents/${f.a.agentId}/events` }) },

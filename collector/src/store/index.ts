@@ -2,6 +2,7 @@ import { openDatabase, type Db } from './database.js';
 import { AgentStore } from './agents.js';
 import { AlertStore } from './alerts.js';
 import { EventStore } from './events.js';
+import { FleetStore } from './fleet.js';
 import { JobStore } from './jobs.js';
 import { PresenceStore } from './presence.js';
 import { ReportStore } from './reports.js';
@@ -46,6 +47,7 @@ export class Store {
   readonly maintenance: MaintenanceStore;
   readonly audit: AuditStore;
   readonly users: UserStore;
+  readonly fleet: FleetStore;
   /** The outermost transaction under way, if any. */
   private unit: Unit | null = null;
 
@@ -69,6 +71,7 @@ export class Store {
     this.maintenance = new MaintenanceStore(db);
     this.audit = new AuditStore(db);
     this.users = new UserStore(db);
+    this.fleet = new FleetStore(db);
   }
 
   /**

@@ -540,4 +540,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE alerts ADD COLUMN remediation TEXT;
     `,
   },
+  {
+    version: 16,
+    name: "the latest patch scan's counts beside the stored sections, for the fleet list",
+    sql: `
+      -- Kept in step with last_sections.patches by ingest, so listing ten thousand agents reads three
+      -- integers each instead of parsing every agent's sections (inventory can be large).
+      ALTER TABLE agents ADD COLUMN patch_pending INTEGER;
+      ALTER TABLE agents ADD COLUMN patch_security INTEGER;
+      ALTER TABLE agents ADD COLUMN patch_reboot INTEGER;
+      UPDATE agents SET
+        patch_pending = json_extract(last_sections, '$.patches.pending'),
+        patch_security = json_extract(last_sections, '$.patches.securityPending'),
+        patch_reboot = json_extract(last_sections, '$.patches.rebootRequired')
+      WHERE json_valid(last_sections);
+    `,
+  },
 ];

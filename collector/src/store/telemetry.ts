@@ -31,11 +31,27 @@ const STORED_PLAIN: StoredFrame = Object.freeze({});
 
 export interface TelemetryQuery { metric?: string; since?: number; until?: number; limit?: number }
 
+const countOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
+
+/**
+ * The fleet list's brief of a patches section: pending and security counts, and a pending reboot
+ * as 1/0 (NULL: the source cannot tell). The section is validated at ingest; anything else is NULL.
+ */
+export function patchCounts(section: unknown): { pending: number | null; security: number | null; reboot: number | null } {
+  const s = (section ?? {}) as { pending?: unknown; securityPending?: unknown; rebootRequired?: unknown };
+  return {
+    pending: countOrNull(s.pending),
+    security: countOrNull(s.securityPending),
+    reboot: s.rebootRequired === true ? 1 : s.rebootRequired === false ? 0 : null,
+  };
+}
+
 export class TelemetryStore {
   private readonly insertFrame;
   private readonly updateAgent;
   private readonly selectSections;
   private readonly updateSections;
+  private readonly updatePatchCounts;
   private readonly writeBatchTx;
   private readonly updatePatchStatus;
 
@@ -53,6 +69,7 @@ export class TelemetryStore {
     );
     this.selectSections = db.prepare('SELECT last_sections FROM agents WHERE id = ?').pluck();
     this.updateSections = db.prepare('UPDATE agents SET last_sections = ? WHERE id = ?');
+    this.updatePatchCounts = db.prepare('UPDATE agents SET patch_pending = ?, patch_security = ?, patch_reboot = ? WHERE id = ?');
     // A NULL parameter means the frame did not report that metric, so its mark stays as it was.
     // RETURNING hands the marks to evaluation without a second query.
     this.updatePatchStatus = db.prepare(
@@ -119,6 +136,10 @@ export class TelemetryStore {
     const merged = parseJson<Record<string, unknown>>(current, {});
     for (const [key, value] of Object.entries(sections)) merged[key] = value;
     this.updateSections.run(JSON.stringify(merged), agentId);
+    if ('patches' in sections) {
+      const counts = patchCounts(sections.patches);
+      this.updatePatchCounts.run(counts.pending, counts.security, counts.reboot, agentId);
+    }
   }
 
   /** Samples of one agent in time order, optionally of one metric and within [since, until]. */
