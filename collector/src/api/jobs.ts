@@ -13,6 +13,8 @@ import { jobOwnership, namedTenant } from './ownership.js';
 const IdParams = z.object({ id: z.string().min(1) });
 const ListQuery = z.object({
   alertId: z.string().optional(),
+  /** Jobs with a run on this agent (the agent page's job history). */
+  agentId: z.string().min(1).optional(),
   status: JobStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

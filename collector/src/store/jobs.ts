@@ -23,6 +23,17 @@ export interface FinishedRun {
 
 export type JobCounts = Record<RunState, number>;
 
+/** Which jobs a list holds; every field given narrows it. */
+export interface JobListFilter {
+  alertId?: string;
+  /** Jobs with a run on this agent. */
+  agentId?: string;
+  status?: JobStatus;
+  limit?: number;
+  /** Null: all tenants (see `list`). */
+  visibleTenants?: readonly string[] | null;
+}
+
 const UNFINISHED = "('queued', 'sent', 'running')";
 const RUN_PROGRESS_COLUMNS = `id, job_id, agent_id, state, exit_code, signal, NULL AS stdout, NULL AS stderr, stdout_truncated, stderr_truncated,
   error, queued_at, sent_at, started_at, finished_at, duration_ms`;
@@ -137,19 +148,21 @@ export class JobStore {
    * Newest first. `visibleTenants` (null: all) keeps the jobs every run of which is on an agent of
    * those tenants: a job spanning tenants shows only to who sees all of them, so no run leaks.
    */
-  list(filter: { alertId?: string; status?: JobStatus; limit?: number; visibleTenants?: readonly string[] | null } = {}): Job[] {
+  list(filter: JobListFilter = {}): Job[] {
     return this.listRecords(filter).map((record) => ({ ...toSummary(record, this.counts(record.id)), runs: this.runsOf(record.id) }));
   }
 
   /** The same without runs (approvals, the live stream). */
-  listSummaries(filter: { alertId?: string; status?: JobStatus; limit?: number; visibleTenants?: readonly string[] | null } = {}): JobSummary[] {
+  listSummaries(filter: JobListFilter = {}): JobSummary[] {
     return this.listRecords(filter).map((record) => toSummary(record, this.counts(record.id)));
   }
 
-  private listRecords(filter: { alertId?: string; status?: JobStatus; limit?: number; visibleTenants?: readonly string[] | null }): JobRecord[] {
+  private listRecords(filter: JobListFilter): JobRecord[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.alertId) { where.push('alert_id = ?'); params.push(filter.alertId); }
+    // A job belongs to every agent it has a run for.
+    if (filter.agentId) { where.push('EXISTS (SELECT 1 FROM job_runs r WHERE r.job_id = jobs.id AND r.agent_id = ?)'); params.push(filter.agentId); }
     if (filter.status) { where.push('status = ?'); params.push(filter.status); }
     if (filter.visibleTenants?.length === 0) {
       where.push('0');

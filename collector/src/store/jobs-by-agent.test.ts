@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedScript } from '../testing/scripts.js';
+import { openTempStore, seedAgent } from '../testing/temp-store.js';
+import type { JobRecord } from './jobs.js';
+
+describe('listing the jobs of one agent', () => {
+  let temp: ReturnType<typeof openTempStore>;
+  let runs = 0;
+
+  const createJob = (id: string, createdAt: number, agentIds: string[], extra: Partial<JobRecord> = {}) => {
+    const record: JobRecord = {
+      id, scriptId: 'scr_1', scriptName: 'scr_1', version: 1, digest: 'd', alertId: null, runbookRunId: null, tenantId: 'acme',
+      status: 'active', approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: {}, args: [],
+      offline: 'run_on_reconnect', expiresAt: createdAt + 1000, concurrency: 10, ratePerSec: 10, createdBy: 'test', createdAt, requestedBy: null,
+      ...extra,
+    };
+    temp.store.jobs.create(record, agentIds, () => `run_${++runs}`);
+  };
+
+  beforeEach(() => {
+    temp = openTempStore();
+    seedAgent(temp.store, 'agt_1');
+    seedAgent(temp.store, 'agt_2');
+    seedAgent(temp.store, 'agt_other', { tenantId: 'globex' });
+    seedScript(temp.store, 'scr_1');
+    createJob('job_only_1', 10, ['agt_1']);
+    createJob('job_both', 20, ['agt_1', 'agt_2']);
+    createJob('job_only_2', 30, ['agt_2']);
+    createJob('job_spanning_tenants', 40, ['agt_1', 'agt_other'], { tenantId: null });
+    createJob('job_finished_1', 50, ['agt_1'], { status: 'finished' });
+  });
+  afterEach(() => temp.cleanup());
+
+  const ids = (filter: Parameters<typeof temp.store.jobs.list>[0]) => temp.store.jobs.list(filter).map((j) => j.id);
+
+  it('keeps the jobs with a run on the agent, newest first, whatever else they ran on', () => {
+    expect(ids({ agentId: 'agt_1' })).toEqual(['job_finished_1', 'job_spanning_tenants', 'job_both', 'job_only_1']);
+    expect(ids({ agentId: 'agt_2' })).toEqual(['job_only_2', 'job_both']);
+    expect(ids({ agentId: 'agt_unknown' })).toEqual([]);
+    // Without the filter, every job.
+    expect(ids({})).toHaveLength(5);
+  });
+
+  it('combines with the status filter, the limit and tenant visibility', () => {
+    expect(ids({ agentId: 'agt_1', status: 'finished' })).toEqual(['job_finished_1']);
+    expect(ids({ agentId: 'agt_1', limit: 2 })).toEqual(['job_finished_1', 'job_spanning_tenants']);
+    // A job that also ran in a tenant the caller cannot see stays hidden, agent filter or not.
+    expect(ids({ agentId: 'agt_1', visibleTenants: ['acme'] })).toEqual(['job_finished_1', 'job_both', 'job_only_1']);
+    expect(temp.store.jobs.listSummaries({ agentId: 'agt_2', visibleTenants: ['acme'] }).map((j) => j.id)).toEqual(['job_only_2', 'job_both']);
+  });
+
+  it('returns every run of each job, so the page can pick the agent\'s own', () => {
+    const both = temp.store.jobs.list({ agentId: 'agt_2' }).find((j) => j.id === 'job_both');
+    expect(both?.runs.map((r) => r.agentId)).toEqual(['agt_1', 'agt_2']);
+  });
+});
