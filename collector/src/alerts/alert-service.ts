@@ -6,6 +6,7 @@ import {
   type AgentContext, type EngineState, type OpenTransition, type RuleIndex, type Transition,
 } from '../rules/index.js';
 import { ApiError } from '../http/api-error.js';
+import { fieldErrors } from '../http/validate.js';
 import { NEW_ALERT_LIFECYCLE, type AlertRecord, type Store } from '../store/index.js';
 import { newId } from '../store/ids.js';
 import { ackExpiresAt, lapsedAcknowledgements } from './ack-expiry.js';
@@ -401,7 +402,8 @@ export class AlertService {
     const current = this.rules.get(id);
     if (!current) throw ApiError.notFound('rule', id);
     const merged = RuleSchema.safeParse({ ...current, ...patch, updatedAt: now });
-    if (!merged.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(merged.error)}`);
+    // The merged rule's paths are the body's: a form can place each message by its field.
+    if (!merged.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(merged.error)}`, fieldErrors(merged.error));
     const rule = merged.data;
     this.requireWorkable(rule);
     this.requireRunbook(rule.runbookId);
@@ -451,12 +453,12 @@ export class AlertService {
 
   private requireWorkable(rule: RuleInput): void {
     const problem = computedRuleProblem(rule);
-    if (problem) throw new ApiError(400, 'invalid_body', `invalid body: ${problem}`);
+    if (problem) throw ApiError.invalidField('body', problem.path, problem.message);
   }
 
   private requireRunbook(runbookId: string | null): void {
     if (runbookId && !this.store.runbooks.get(runbookId)) {
-      throw new ApiError(400, 'invalid_body', `invalid body: runbookId: runbook ${runbookId} does not exist`);
+      throw ApiError.invalidField('body', 'runbookId', `runbook ${runbookId} does not exist`);
     }
   }
 

@@ -26,7 +26,7 @@ export async function ruleRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const runbook = runbookId ? ctx.store.runbooks.get(runbookId) : undefined;
     if (runbook && runbook.tenantId !== null && runbook.tenantId !== tenantId) {
       // Another tenant's runbook is answered like a missing one.
-      throw new ApiError(400, 'invalid_body', `invalid body: runbookId: runbook ${runbookId} does not exist${tenantId === null ? '' : ` in tenant ${tenantId}`}`);
+      throw ApiError.invalidField('body', 'runbookId', `runbook ${runbookId} does not exist${tenantId === null ? '' : ` in tenant ${tenantId}`}`);
     }
   };
 

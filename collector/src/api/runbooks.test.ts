@@ -62,7 +62,9 @@ describe('runbook routes', () => {
     const refused = async (body: object, message: string) => {
       const res = await world.call(acmeAdmin, 'POST', '/api/v1/runbooks', body);
       expect(res.status).toBe(400);
-      expect(res.body.error).toEqual({ code: 'invalid_body', message });
+      // The message names the field, and `fields` places it for a form.
+      const [, path, detail] = /^invalid body: ([^:]+): (.*)$/.exec(message)!;
+      expect(res.body.error).toEqual({ code: 'invalid_body', message, fields: [{ path, message: detail }] });
     };
     await refused(steps({ scriptId: 'scr_shared' }, { scriptId: 'scr_nope' }), 'invalid body: steps.1.scriptId: script scr_nope does not exist');
     await refused(steps({ scriptId: 'scr_globex' }), 'invalid body: steps.0.scriptId: script scr_globex does not exist in tenant acme');

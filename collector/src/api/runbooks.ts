@@ -50,7 +50,7 @@ export async function runbookRoutes(app: FastifyInstance, ctx: AppContext): Prom
   /** Every step must be one a run of this runbook could start; 400 naming the step's field. */
   const requireRunnable = (runbook: Pick<Runbook, 'steps' | 'args' | 'tenantId'>, legacy: boolean) => {
     const problem = runbookStepProblem(runbook.steps, runbook.args, runbook.tenantId, ctx.store.scripts, legacy);
-    if (problem) throw new ApiError(400, 'invalid_body', `invalid body: ${problem.field}: ${problem.message}`);
+    if (problem) throw ApiError.invalidField('body', problem.field, problem.message);
   };
 
   app.get('/api/v1/runbooks', { config: { auth: { permission: 'scripts:read' } } }, async (request) => ({

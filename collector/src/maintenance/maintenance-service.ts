@@ -7,6 +7,7 @@ import type { AlertEvents } from '../alerts/alert-events.js';
 import { evaluatedAgentFromRow } from '../alerts/evaluated-agent.js';
 import { toPublicAlert } from '../alerts/to-public.js';
 import { ApiError } from '../http/api-error.js';
+import { fieldErrors } from '../http/validate.js';
 import type { AgentContext } from '../rules/index.js';
 import type { AlertRecord, Store } from '../store/index.js';
 import { newId } from '../store/ids.js';
@@ -142,7 +143,8 @@ export class MaintenanceService {
   patch(id: string, patch: MaintenanceWindowPatch, now: number, record?: (after: MaintenanceWindow, before: MaintenanceWindow) => void): MaintenanceWindow {
     const current = this.get(id);
     const merged = MaintenanceWindowInputSchema.safeParse(mergeWindowPatch(current, patch));
-    if (!merged.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(merged.error)}`);
+    // The merged input's paths are the body's: a form can place each message by its field.
+    if (!merged.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(merged.error)}`, fieldErrors(merged.error));
     this.requireUsable(merged.data, now);
     const window: MaintenanceWindow = { ...merged.data, id, createdAt: current.createdAt, updatedAt: now };
     this.deps.store.transaction(() => {
@@ -264,11 +266,11 @@ export class MaintenanceService {
   private requireUsable(input: MaintenanceWindowInput, now: number): void {
     if (input.kind === 'recurring') {
       const problem = cronProblem(input, now);
-      if (problem) throw new ApiError(400, 'invalid_body', `invalid body: cron: ${problem}`);
+      if (problem) throw ApiError.invalidField('body', 'cron', problem);
     }
     const missing = (input.scope.agentIds ?? []).filter((id) => !this.deps.store.agents.get(id));
     if (missing.length > 0) {
-      throw new ApiError(400, 'invalid_body', `invalid body: scope.agentIds: unknown agent${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')}`);
+      throw ApiError.invalidField('body', 'scope.agentIds', `unknown agent${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')}`);
     }
   }
 }

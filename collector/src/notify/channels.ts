@@ -1,6 +1,7 @@
 import { describeZodError, NotificationChannelInputSchema, type NotificationChannelInput, type NotificationChannelPatch } from '@vigil/shared';
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../http/api-error.js';
+import { fieldErrors } from '../http/validate.js';
 import { newId } from '../store/ids.js';
 import type { Store } from '../store/index.js';
 import type { StoredNotificationChannel } from '../store/notifications.js';
@@ -53,7 +54,7 @@ export class NotificationChannels {
     if (!current) throw ApiError.notFound('notification channel', id);
     const { id: _id, createdAt, updatedAt: _updatedAt, ...config } = current;
     const merged = NotificationChannelInputSchema.safeParse({ ...config, ...patch });
-    if (!merged.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(merged.error)}`);
+    if (!merged.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(merged.error)}`, fieldErrors(merged.error));
     const channel = { ...merged.data, id, createdAt, updatedAt: now } as StoredNotificationChannel;
     this.save(channel, () => record?.(channel, current));
     return channel;

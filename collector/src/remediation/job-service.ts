@@ -55,7 +55,7 @@ export interface Decision {
   onDecided?: (job: JobRecord) => void;
 }
 
-const invalid = (field: string, message: string) => new ApiError(400, 'invalid_body', `invalid body: ${field}: ${message}`);
+const invalid = (field: string, message: string) => ApiError.invalidField('body', field, message);
 /** The API's defaults, for callers inside the collector (the runbook engine) that leave fields out. */
 const DEFAULTS = JobInputSchema.parse({ scriptId: '-', agentIds: ['-'] });
 

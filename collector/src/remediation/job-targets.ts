@@ -8,7 +8,7 @@ export interface TargetRequest {
   agentIds?: readonly string[] | undefined;
 }
 
-const invalid = (field: string, message: string) => new ApiError(400, 'invalid_body', `invalid body: ${field}: ${message}`);
+const invalid = (field: string, message: string) => ApiError.invalidField('body', field, message);
 
 /**
  * The agents a job runs on. Named agents must each exist, be the caller's and not be revoked

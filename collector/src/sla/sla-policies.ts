@@ -1,5 +1,6 @@
 import { SlaPolicyInputSchema, SlaPolicySchema, describeZodError, type SlaPolicy, type SlaPolicyInput, type TenantSlaPolicy } from '@vigil/shared';
 import { ApiError } from '../http/api-error.js';
+import { fieldErrors } from '../http/validate.js';
 import type { Store } from '../store/index.js';
 import { DEFAULT_COMPILED_SLA_POLICY, compileSlaPolicy, effectiveSlaPolicy, type CompiledSlaPolicy } from './policy.js';
 
@@ -38,7 +39,7 @@ export class SlaPolicies {
   save(tenantId: string, overrides: SlaPolicyInput, now: number): TenantSlaPolicy {
     this.requireTenant(tenantId);
     const effective = SlaPolicySchema.safeParse(effectiveSlaPolicy(overrides));
-    if (!effective.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(effective.error)}`);
+    if (!effective.success) throw new ApiError(400, 'invalid_body', `invalid body: ${describeZodError(effective.error)}`, fieldErrors(effective.error));
     try {
       this.store.transaction(() => {
         this.store.sla.savePolicy(tenantId, overrides, now);
