@@ -3,7 +3,8 @@ import type { ApiFailure } from '../app/api.js';
 
 /**
  * A labelled form field with the API's validation message for it underneath. `path` is the
- * field's dotted path in the request body (as the API reports it in `error.fields`).
+ * field's dotted path in the request body (as the API reports it in `error.fields`). The message
+ * sits beside the label, not inside it, so the input's accessible name stays the label alone.
  */
 export function Field({ label, path, failure, children, hint }: {
   label: string;
@@ -14,12 +15,14 @@ export function Field({ label, path, failure, children, hint }: {
 }) {
   const message = failure?.fieldMessage(path);
   return (
-    <label class={message ? 'field field-invalid' : 'field'} data-field={path}>
-      <span class="field-label">{label}</span>
-      {children}
+    <div class={message ? 'field field-invalid' : 'field'} data-field={path}>
+      <label class="field-control">
+        <span class="field-label">{label}</span>
+        {children}
+      </label>
       {hint && !message && <small class="field-hint">{hint}</small>}
       {message && <small class="field-error" role="alert">{message}</small>}
-    </label>
+    </div>
   );
 }
 
