@@ -1,0 +1,56 @@
+import type { JobSummary, ParamValue, RunState, WhoAmI } from '@vigil/shared';
+
+/** How many runs a job has: one per agent it targeted. */
+export function runCount(counts: Partial<Record<RunState, number>>): number {
+  return Object.values(counts).reduce<number>((sum, n) => sum + (n ?? 0), 0);
+}
+
+/**
+ * Which agents a job runs on, in a few words. A job keeps its resolved agents (one run each) and
+ * the one tenant they share, not the selection that named them, so that is what is shown.
+ */
+export function describeTargets(job: { counts: Partial<Record<RunState, number>>; tenantId: string | null }): string {
+  const agents = runCount(job.counts);
+  const noun = agents === 1 ? 'agent' : 'agents';
+  const where = job.tenantId === null ? (agents > 1 ? 'several tenants' : 'no tenant') : job.tenantId;
+  return `${agents.toLocaleString()} ${noun} · ${where}`;
+}
+
+/** `days=3 force=true`, or an em dash without parameters. */
+export function formatParams(params: Record<string, ParamValue>): string {
+  const entries = Object.entries(params);
+  if (entries.length === 0) return '—';
+  return entries.map(([name, value]) => `${name}=${typeof value === 'string' && /\s|^$/.test(value) ? JSON.stringify(value) : String(value)}`).join(' ');
+}
+
+/**
+ * Whether the signed-in user asked for this job. The API refuses a requester's own approval; the
+ * console hides the buttons up front. A job names its requester by name (a user's username), so
+ * an API token without a user cannot be matched here and is left to the API's answer.
+ */
+export function isOwnRequest(me: WhoAmI, job: Pick<JobSummary, 'createdBy'>): boolean {
+  return me.user !== null && me.user.username === job.createdBy;
+}
+
+/** Who asked, readably: a runbook's jobs are named `runbook:<id>`. */
+export function describeRequester(createdBy: string): string {
+  return createdBy.startsWith('runbook:') ? `runbook ${createdBy.slice('runbook:'.length)}` : createdBy;
+}
+
+/** A run's duration: "850 ms", "12.4 s", "3 m 05 s", "1 h 02 m". */
+export function formatRunDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const totalSeconds = Math.floor(ms / 1000);
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  if (hours > 0) return `${hours} h ${String(minutes).padStart(2, '0')} m`;
+  return `${minutes} m ${String(seconds).padStart(2, '0')} s`;
+}
+
+/** The first characters of a digest or key fingerprint, enough to tell versions apart by eye. */
+export function shortDigest(digest: string, length = 12): string {
+  return digest.length > length ? `${digest.slice(0, length)}…` : digest;
+}
