@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { OsPlatformSchema } from '../protocol/enrollment.js';
-import { SourceStatusSchema } from '../protocol/messages.js';
+import { OsPlatformSchema } from '../protocol/os-platform.js';
+import { SourceStatusSchema } from '../protocol/source-status.js';
 import { SlugSchema } from './slug.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OsPlatformSchema } from '../protocol/enrollment.js';
+import { OsPlatformSchema } from '../protocol/os-platform.js';
 import { AgentPresenceSchema } from './agent.js';
 import { PrioritySchema } from './rule.js';
 

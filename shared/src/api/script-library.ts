@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ScriptManifestSchema, SignedScriptSchema } from '../signing/script-manifest.js';
-import { SignatureSchema } from '../signing/signing-keys.js';
+import { SignatureSchema } from '../signing/signature.js';
 import { SignedTrustSchema } from '../signing/trust.js';
 import { ScriptOsSchema, ShellSchema } from './script.js';
 import { SlugSchema } from './slug.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { SignedTrustSchema } from '../signing/trust.js';
+import { OsPlatformSchema } from './os-platform.js';
 
-export const OsPlatformSchema = z.enum(['linux', 'windows', 'darwin']);
-export type OsPlatform = z.infer<typeof OsPlatformSchema>;
+export { OsPlatformSchema, type OsPlatform } from './os-platform.js';
 
 /** Body of POST /api/v1/agents/enroll: the one call an agent makes with its enrollment token. */
 export const EnrollRequestSchema = z.object({

@@ -3,6 +3,7 @@ import { LabelsSchema } from '../labels.js';
 import { METRIC_NAME_PATTERN } from '../metrics/catalog.js';
 import { ParamValueSchema, SignedScriptSchema } from '../signing/script-manifest.js';
 import { SignedTrustSchema } from '../signing/trust.js';
+import { SourceStatusSchema } from './source-status.js';
 
 /** Unix epoch milliseconds. */
 const EpochMs = z.number().int().nonnegative();
@@ -15,14 +16,7 @@ export const SampleSchema = z.object({
 });
 export type Sample = z.infer<typeof SampleSchema>;
 
-/** What each source reported: a source that could not be read says so instead of reporting zeros. */
-export const SourceStatusSchema = z.object({
-  source: z.string().min(1).max(64),
-  status: z.enum(['ok', 'unknown', 'error']),
-  reason: z.string().max(2000).optional(),
-  durationMs: z.number().nonnegative().optional(),
-});
-export type SourceStatus = z.infer<typeof SourceStatusSchema>;
+export { SourceStatusSchema, type SourceStatus } from './source-status.js';
 
 // ─── agent → collector ────────────────────────────────────────────────────────
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ScriptOsSchema, ShellSchema } from '../api/script.js';
 import { SlugSchema } from '../api/slug.js';
-import { SignatureSchema } from './signing-keys.js';
+import { SignatureSchema } from './signature.js';
 
 const ParamName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'parameter names are a letter, then letters, digits and _');
 const ParamValue = z.union([z.string().max(4096), z.number().refine(Number.isFinite, 'a finite number'), z.boolean()]);

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json.js';
+import type { Signature } from './signature.js';
 
 /**
  * Administrators' signing keys: Ed25519. The private key stays on the administrator's machine
@@ -14,13 +15,7 @@ export interface SigningKeyPair {
   privateKeyPem: string;
 }
 
-export const SignatureSchema = z.object({
-  keyId: z.string().regex(/^key_[A-Za-z0-9_-]{16}$/, 'a key id is key_ and 16 characters'),
-  alg: z.literal('ed25519'),
-  /** base64 */
-  value: z.string().min(80).max(100),
-}).strict();
-export type Signature = z.infer<typeof SignatureSchema>;
+export { SignatureSchema, type Signature } from './signature.js';
 
 /** A key id names a public key for good: the first 96 bits of its SHA-256, base64url. */
 export function signingKeyId(publicKeySpkiBase64: string): string {

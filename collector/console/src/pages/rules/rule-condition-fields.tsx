@@ -1,6 +1,6 @@
 import type { ApiFailure } from '../../app/api.js';
 import { Field } from '../../ui/field.js';
-import { METRIC_CATALOG } from './metric-catalog.js';
+import { METRIC_CATALOG } from '@vigil/shared/browser';
 import { isPatchMetric, picksMetric, waitsForStreaks } from './rule-kinds.js';
 import { serviceName, withServiceName, type RuleForm } from './rule-form-state.js';
 

@@ -1,5 +1,5 @@
 import type { ComparisonOp, Rule } from '@vigil/shared';
-import { EVENT_MATCH } from './metric-catalog.js';
+import { EVENT_MATCH_METRIC as EVENT_MATCH } from '@vigil/shared/browser';
 
 /**
  * What kind of rule a form edits. The API has one rule shape; these are the ways NOC engineers
