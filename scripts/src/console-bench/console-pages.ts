@@ -23,8 +23,18 @@ function searchesFor(tenant: string): string[] {
   return [tenant, `${tenant}-p1`, `${tenant}-p1-00000`, 'no-such-host', ''];
 }
 
+/** The fleet page: its count reads "N of M agents". */
+const FLEET: ListPage = {
+  path: '/fleet',
+  countSelector: '.fleet-toolbar .count',
+  listSelector: '.fleet-scroller',
+  searchSelector: '.fleet-toolbar input[aria-label="Search"]',
+  rowSelector: '.fleet-scroller [data-agent-id]',
+};
+
 export function consoleListPages(tenant: string): MeasuredPage[] {
   return [
     { name: 'feed', page: FEED, rows: 'alerts', searches: searchesFor(tenant) },
+    { name: 'fleet', page: FLEET, rows: 'agents', searches: searchesFor(tenant) },
   ];
 }
