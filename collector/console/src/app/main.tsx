@@ -1,3 +1,5 @@
+// Global styles first, so each page's stylesheet (imported by the page) can refine them.
+import './styles.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { adoptTokenFromFragment, api, ApiFailure, getToken, setToken, type WhoAmI } from './api.js';
@@ -5,7 +7,6 @@ import { LoginPage } from './login.js';
 import { PAGES } from './pages.js';
 import { matchRoute, usePath } from './router.js';
 import { NotFound, Shell } from './shell.js';
-import './styles.css';
 
 function App() {
   const [me, setMe] = useState<WhoAmI | null>(null);

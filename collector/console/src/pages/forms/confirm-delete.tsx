@@ -10,7 +10,7 @@ export function ConfirmDelete({ what, onConfirm, busy }: { what: string; onConfi
   return (
     <span class="confirm-delete" role="group" aria-label={`Confirm deleting ${what}`}>
       <span>Delete {what}?</span>
-      <button type="button" class="form-danger" disabled={busy} onClick={onConfirm}>Yes, delete</button>
+      <button type="button" class="danger" disabled={busy} onClick={onConfirm}>Yes, delete</button>
       <button type="button" onClick={() => setAsking(false)}>Cancel</button>
     </span>
   );

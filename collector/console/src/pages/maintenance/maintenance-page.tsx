@@ -70,7 +70,7 @@ export function MaintenancePage({ me, onSignedOut }: PageProps) {
         <h2>Maintenance windows</h2>
         <span class="count">{windows.data ? String(list.length) : ''}</span>
         <span class="spacer" />
-        {writable && !editing && <button type="button" class="form-primary" onClick={startCreate}>New window</button>}
+        {writable && !editing && <button type="button" class="primary" onClick={startCreate}>New window</button>}
       </div>
       <p class="section form-note intro">Alerts of agents inside a window are recorded but not notified or remediated, and their SLA clocks pause; what is still broken when it ends fires then.</p>
       {notice && <p class="section hint" role="status">{notice}</p>}

@@ -110,7 +110,7 @@ export function WindowFormPanel({ me, initial, editing, onSaved, onCancel, onSig
         <ScopeEditor value={form.scope} onChange={(scope) => set({ scope })} failure={failure} agentsKey="agentIds" me={me} />
         <FormError failure={failure} shown={SHOWN} />
         <div class="form-buttons">
-          <button type="submit" class="form-primary" disabled={submission.busy}>{editing ? 'Save changes' : 'Create window'}</button>
+          <button type="submit" class="primary" disabled={submission.busy}>{editing ? 'Save changes' : 'Create window'}</button>
           <button type="button" onClick={onCancel}>Cancel</button>
         </div>
       </form>

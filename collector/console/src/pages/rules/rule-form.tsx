@@ -83,7 +83,7 @@ export function RuleFormPanel({ me, initial, editing, onSaved, onCancel, onSigne
         </details>
         <FormError failure={failure} shown={shown} />
         <div class="form-buttons">
-          <button type="submit" class="form-primary" disabled={submission.busy}>{editing ? 'Save changes' : 'Create rule'}</button>
+          <button type="submit" class="primary" disabled={submission.busy}>{editing ? 'Save changes' : 'Create rule'}</button>
           <button type="button" onClick={onCancel}>Cancel</button>
         </div>
       </form>

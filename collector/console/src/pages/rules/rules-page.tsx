@@ -65,7 +65,7 @@ export function RulesPage({ me, onSignedOut }: PageProps) {
         <h2>Rules</h2>
         <span class="count">{rules.data ? `${shown.length} of ${all.length}` : ''}</span>
         <span class="spacer" />
-        {writable && !editing && <button type="button" class="form-primary" onClick={startCreate}>New rule</button>}
+        {writable && !editing && <button type="button" class="primary" onClick={startCreate}>New rule</button>}
       </div>
       <div class="toolbar">
         <input type="search" aria-label="Search rules" placeholder="Search name, metric, kind, tenant…" value={query} onInput={(e) => search(e.currentTarget.value)} />
