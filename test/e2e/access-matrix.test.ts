@@ -463,6 +463,7 @@ describe('access matrix', () => {
   describe("tenant B's lists", () => {
     const LISTS: ReadonlyArray<{ path: string; as: Exclude<CallerId, 'anonymous'>; own: (f: AccessFixtures) => string }> = [
       { path: '/api/v1/agents', as: 'b-viewer', own: (x) => x.b.agentId },
+      { path: '/api/v1/fleet', as: 'b-viewer', own: (x) => x.b.agentId },
       { path: '/api/v1/alerts', as: 'b-viewer', own: (x) => x.b.alertId },
       { path: '/api/v1/jobs', as: 'b-viewer', own: (x) => x.b.jobId },
       { path: '/api/v1/scripts', as: 'b-viewer', own: (x) => x.b.scriptId },
