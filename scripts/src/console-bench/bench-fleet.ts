@@ -45,7 +45,8 @@ export function patchScanFor(index: number, now: number): PatchesSection {
 /**
  * A fleet for measuring the console: `agents` simulated endpoints over `tenants` tenants, each
  * speaking the real protocol and streaming frames, of which `alerts` carry a tag that one of four
- * rules (P1–P4, always true) fires on, so exactly that many alerts stay open and keep updating.
+ * rules (P1–P4, always true) fires on, so exactly that many alerts stay open and keep updating;
+ * every tenth is acknowledged.
  */
 export async function startBenchFleet(api: ApiClient, options: BenchFleetOptions, stats: RunStats, log: (line: string) => void,
   signal: AbortSignal): Promise<BenchFleet> {
@@ -99,15 +100,17 @@ export async function startBenchFleet(api: ApiClient, options: BenchFleetOptions
     scheduler = new FrameScheduler(agents, options.intervalMs, stats);
     scheduler.start();
 
-    let openAlerts = 0;
+    let alertIds: string[] = [];
     const waitUntil = Date.now() + options.alertsTimeoutMs;
     while (!signal.aborted && Date.now() < waitUntil) {
-      openAlerts = await api.countActiveAlerts();
-      if (openAlerts >= options.alerts) break;
-      log(`${openAlerts}/${options.alerts} alerts open`);
+      alertIds = await api.activeAlertIds();
+      if (alertIds.length >= options.alerts) break;
+      log(`${alertIds.length}/${options.alerts} alerts open`);
       await sleep(2000, signal);
     }
-    return { agents, connectMs, openAlerts, stop };
+    // A working NOC has some alerts in hand: every tenth is acknowledged, as an engineer would.
+    for (const id of alertIds.filter((_, i) => i % 10 === 0)) await api.acknowledgeAlert(id, 'investigating');
+    return { agents, connectMs, openAlerts: alertIds.length, stop };
   } catch (err) {
     stop();
     throw err;

@@ -21,11 +21,11 @@ export async function measurePage(browser: Browser, baseUrl: string, token: stri
     const page = await context.newPage();
     await page.goto(`${baseUrl}${list.path}#token=${encodeURIComponent(token)}`);
     const firstRenderMs = await timeToFirstRender(page, list, expectedRows, 120_000);
+    if (screenshotDir) await page.screenshot({ path: join(screenshotDir, `bench${list.path === '/' ? '-feed' : list.path.replace(/\//g, '-')}.png`) });
     const filters: PageFigures['filters'] = [];
     for (const text of searches) filters.push({ text, ...(await timeToFilter(page, list, text)) });
     const scroll = await scrollFrames(page, list, 40);
     const live = await idleFrames(page, liveMs);
-    if (screenshotDir) await page.screenshot({ path: join(screenshotDir, `bench${list.path === '/' ? '-feed' : list.path.replace(/\//g, '-')}.png`) });
     return { firstRenderMs: round(firstRenderMs), filters: filters.map((f) => ({ ...f, ms: round(f.ms) })), scroll: roundAll(scroll), live: roundAll(live), longTasks: roundAll(await longTasks(page)) };
   } finally {
     await context.close();

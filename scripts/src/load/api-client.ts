@@ -44,10 +44,14 @@ export class ApiClient {
     await this.request('DELETE', `/api/v1/rules/${encodeURIComponent(id)}`);
   }
 
-  /** Unresolved alerts the token can see (up to 10,000, the API's page limit). */
-  async countActiveAlerts(): Promise<number> {
-    const body = (await this.request('GET', '/api/v1/alerts?state=active&limit=10000')) as { alerts?: unknown[] };
-    return body.alerts?.length ?? 0;
+  /** Ids of the unresolved alerts the token can see (up to 10,000, the API's page limit). */
+  async activeAlertIds(): Promise<string[]> {
+    const body = (await this.request('GET', '/api/v1/alerts?state=active&limit=10000')) as { alerts?: Array<{ id: string }> };
+    return (body.alerts ?? []).map((a) => a.id);
+  }
+
+  async acknowledgeAlert(id: string, comment: string): Promise<void> {
+    await this.request('POST', `/api/v1/alerts/${encodeURIComponent(id)}/ack`, { comment });
   }
 
   /** Adds an unsigned script (the legacy shape); returns its id. */
