@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { idleFrames, LONG_TASK_RECORDER, longTasks, scrollFrames, timeToFilter, timeToFirstRender, type ListPage } from './page-timings.js';
+import { apiRequests, idleFrames, LONG_TASK_RECORDER, longTasks, scrollFrames, timeToFilter, timeToFirstRender, type ListPage } from './page-timings.js';
 
 export interface PageFigures {
   /** Navigation start → the count shows every row and rows are drawn (page, bundle, session check, data, render). */
   firstRenderMs: number;
+  /** The API calls made up to the first render (the live alert stream is a WebSocket, not listed). */
+  requests: Array<{ path: string; ms: number; bytes: number }>;
   /** Each search typed as one input event → count changed and the next frame painted. */
   filters: Array<{ text: string; ms: number; shown: number; changed: boolean }>;
   scroll: { frames: number; maxFrameMs: number; p95FrameMs: number; rowsInDomMax: number };
@@ -21,12 +23,13 @@ export async function measurePage(browser: Browser, baseUrl: string, token: stri
     const page = await context.newPage();
     await page.goto(`${baseUrl}${list.path}#token=${encodeURIComponent(token)}`);
     const firstRenderMs = await timeToFirstRender(page, list, expectedRows, 120_000);
+    const requests = await apiRequests(page);
     if (screenshotDir) await page.screenshot({ path: join(screenshotDir, `bench${list.path === '/' ? '-feed' : list.path.replace(/\//g, '-')}.png`) });
     const filters: PageFigures['filters'] = [];
     for (const text of searches) filters.push({ text, ...(await timeToFilter(page, list, text)) });
     const scroll = await scrollFrames(page, list, 40);
     const live = await idleFrames(page, liveMs);
-    return { firstRenderMs: round(firstRenderMs), filters: filters.map((f) => ({ ...f, ms: round(f.ms) })), scroll: roundAll(scroll), live: roundAll(live), longTasks: roundAll(await longTasks(page)) };
+    return { firstRenderMs: round(firstRenderMs), requests, filters: filters.map((f) => ({ ...f, ms: round(f.ms) })), scroll: roundAll(scroll), live: roundAll(live), longTasks: roundAll(await longTasks(page)) };
   } finally {
     await context.close();
   }

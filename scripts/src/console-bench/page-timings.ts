@@ -119,3 +119,10 @@ export async function longTasks(page: Page): Promise<{ count: number; maxMs: num
     totalMs: tasks.reduce((s, t) => s + t.duration, 0),
   };
 }
+
+/** The API requests the page made so far: path, request start to response end, and body bytes. */
+export async function apiRequests(page: Page): Promise<Array<{ path: string; ms: number; bytes: number }>> {
+  return page.evaluate(`performance.getEntriesByType('resource')
+    .filter((e) => new URL(e.name).pathname.startsWith('/api/'))
+    .map((e) => ({ path: new URL(e.name).pathname, ms: Math.round(e.responseEnd - e.startTime), bytes: e.encodedBodySize }))`);
+}
