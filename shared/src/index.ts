@@ -1,30 +1,12 @@
-export * from './duration.js';
-export * from './labels.js';
-export * from './metrics/catalog.js';
-export * from './protocol/constants.js';
+/**
+ * Everything @vigil/shared offers to Node: what a browser can load too (browser.ts), plus the
+ * protocol's messages, enrollment and agent identity, the script library and signing (node:crypto).
+ */
+export * from './browser.js';
 export * from './protocol/messages.js';
 export * from './protocol/enrollment.js';
 export * from './protocol/identity.js';
-export * from './api/script.js';
 export * from './api/script-library.js';
-export * from './api/rule.js';
-export * from './api/alert.js';
-export * from './api/job.js';
-export * from './api/runbook.js';
-export * from './api/errors.js';
-export * from './api/agent.js';
-export * from './api/fleet.js';
 export * from './agent/state-files.js';
-export * from './sections/smart.js';
-export * from './sections/services.js';
-export * from './sections/inventory.js';
-export * from './sections/events.js';
-export * from './sections/patches.js';
-export * from './api/report.js';
-export * from './api/sla.js';
-export * from './api/notification.js';
-export * from './api/maintenance.js';
 export * from './util/deadline-signal.js';
-export * from './api/access.js';
-export * from './api/time-bound.js';
 export * from './signing/index.js';

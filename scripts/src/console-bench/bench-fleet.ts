@@ -6,18 +6,10 @@ import { sleep } from '../load/pool.js';
 import type { RunStats } from '../load/run-stats.js';
 import { BREACH_METRIC } from '../load/sample-profile.js';
 import type { SimAgent } from '../load/sim-agent.js';
+import type { ConsoleBenchOptions } from './options.js';
 
-export interface BenchFleetOptions {
-  agents: number;
-  alerts: number;
-  tenants: number;
-  intervalMs: number;
-  connectConcurrency: number;
-  connectTimeoutMs: number;
-  requestTimeoutMs: number;
-  /** How long to wait for every noisy agent's alert to be open. */
-  alertsTimeoutMs: number;
-}
+export type BenchFleetOptions = Pick<ConsoleBenchOptions,
+  'agents' | 'alerts' | 'tenants' | 'intervalMs' | 'connectConcurrency' | 'connectTimeoutMs' | 'requestTimeoutMs' | 'alertsTimeoutMs'>;
 
 export interface BenchFleet {
   agents: SimAgent[];

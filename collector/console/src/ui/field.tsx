@@ -20,10 +20,36 @@ export function Field({ label, path, failure, children, hint }: {
         <span class="field-label">{label}</span>
         {children}
       </label>
-      {hint && !message && <small class="field-hint">{hint}</small>}
-      {message && <small class="field-error" role="alert">{message}</small>}
+      <FieldNote message={message} hint={hint} />
     </div>
   );
+}
+
+/**
+ * Like `<Field>`, for a field edited with several inputs (checkboxes, a day and a time): a
+ * fieldset with a legend, and the API's message for its path underneath.
+ */
+export function FieldGroup({ legend, path, failure, children, hint }: {
+  legend: string;
+  path: string;
+  failure: ApiFailure | null;
+  children: ComponentChildren;
+  hint?: string;
+}) {
+  const message = failure?.fieldMessage(path);
+  return (
+    <fieldset class={message ? 'field field-group field-invalid' : 'field field-group'} data-field={path}>
+      <legend class="field-label">{legend}</legend>
+      <div class="field-group-inputs">{children}</div>
+      <FieldNote message={message} hint={hint} />
+    </fieldset>
+  );
+}
+
+/** The API's message for a field when it refused it, else the field's hint. */
+function FieldNote({ message, hint }: { message: string | undefined; hint: string | undefined }) {
+  if (message) return <small class="field-error" role="alert">{message}</small>;
+  return hint ? <small class="field-hint">{hint}</small> : null;
 }
 
 /**

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type { MaintenanceWindowView, WhoAmI } from '@vigil/shared';
 import { api } from '../../app/api.js';
 import { Field, FormError } from '../../ui/field.js';
-import { FieldGroup } from '../forms/field-group.js';
+import { FieldGroup } from '../../ui/field.js';
 import { foldFieldPaths } from '../forms/field-paths.js';
 import { ScopeEditor, scopePaths } from '../forms/scope-editor.js';
 import { useSubmit } from '../forms/use-submit.js';

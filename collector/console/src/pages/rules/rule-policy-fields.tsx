@@ -1,6 +1,6 @@
 import type { ApiFailure } from '../../app/api.js';
 import { Field } from '../../ui/field.js';
-import { FieldGroup } from '../forms/field-group.js';
+import { FieldGroup } from '../../ui/field.js';
 import { waitsForStreaks } from './rule-kinds.js';
 import { EMPTY_OVERRIDE, type OverrideForm, type RuleForm } from './rule-form-state.js';
 
