@@ -3,17 +3,16 @@
  * page, the live alert feed receiving an alert opened after the page loaded, acknowledging it with
  * a comment from its row, and a viewer who gets no action buttons.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Alert, WhoAmI } from '@vigil/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import type { Child } from '../helpers/child.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { CONSOLE_PASSWORD, HAVE_CHROMIUM, launchBrowser, logIn as logInAs, openConsole, screenshotPath, warnNoChromium } from '../helpers/browser.js';
+import { ConsoleBrowser, createUsers, HAVE_CHROMIUM, logIn as logInAs, screenshotPath, warnNoChromium } from '../helpers/browser.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const PASSWORD = CONSOLE_PASSWORD;
 
 warnNoChromium('console-feed');
 
@@ -21,12 +20,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
   const tmp = makeTempDir('console');
   let collector: TestCollector;
   let agent: Child;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let browser: ConsoleBrowser;
 
   async function openPage(): Promise<Page> {
-    const { page, context } = await openConsole(browser, collector.url);
-    contexts.push(context);
+    const { page } = await browser.open(collector.url);
     return page;
   }
 
@@ -40,15 +37,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
     const token = await collector.enrollToken('acme', 'hq', ['--max-uses', '1']);
     await enrollAgent(collector.url, token, `${tmp.path}/agent`);
     agent = runAgent(`${tmp.path}/agent`, '1s');
-    for (const [username, role] of [['noc-tech', 'technician'], ['noc-viewer', 'viewer']] as const) {
-      const created = await collector.api('POST', '/api/v1/users', { username, password: PASSWORD, role, tenants: ['acme'] });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-    }
-    browser = await launchBrowser();
+    await createUsers(collector, [['noc-tech', 'technician', ['acme']], ['noc-viewer', 'viewer', ['acme']]]);
+    browser = await ConsoleBrowser.launch();
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
     await agent?.stop();
     await collector?.stop();
@@ -136,10 +129,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
   });
 
   it('takes a token from the URL fragment and works from the keyboard', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    const { page } = await browser.blank();
     await page.goto(`${collector.url}/#token=${collector.adminToken}`);
     await page.locator('.status[data-status="live"]').waitFor();
     expect(new URL(page.url()).hash).toBe('');
@@ -183,10 +173,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
     for (let i = 2; i < alerts.length; i++) alerts[i]!.openedAt = now - 200_000 - i * 1000;
 
     const me: WhoAmI = { user: null, tokenId: 'tok_fake', role: 'technician', tenants: ['acme', 'globex'], permissions: ['alerts:read', 'alerts:act'] };
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    const { page } = await browser.blank();
     await page.route('**/api/v1/auth/me', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(me) }));
     let connections = 0;
     let stream: { send(message: string): void } | undefined;

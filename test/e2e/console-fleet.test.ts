@@ -5,12 +5,12 @@
  * a window is ever in the DOM, refreshed in place, sorted and filtered.
  */
 import { generateAgentKeyPair, ROLE_PERMISSIONS, type FleetResponse, type FleetRow, type WhoAmI } from '@vigil/shared';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import type { Child } from '../helpers/child.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { CONSOLE_PASSWORD, HAVE_CHROMIUM, launchBrowser, logIn, openConsole, screenshotPath, warnNoChromium } from '../helpers/browser.js';
+import { ConsoleBrowser, createUsers, HAVE_CHROMIUM, logIn, screenshotPath, warnNoChromium } from '../helpers/browser.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -24,8 +24,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Fleet page in a real browser', () => {
   let branchAgent: string;
   /** Another tenant's agent, enrolled but never run: the tenant's viewer must not see it. */
   let globexAgent: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let browser: ConsoleBrowser;
 
   const row = (page: Page, agentId: string) => page.locator(`[data-agent-id="${agentId}"]`);
 
@@ -40,13 +39,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the Fleet page in a real browser', () => {
     });
     expect(enrolled.status, JSON.stringify(enrolled.body)).toBe(201);
     globexAgent = enrolled.body.agentId;
-    const created = await collector.api('POST', '/api/v1/users', { username: 'fleet-viewer', password: CONSOLE_PASSWORD, role: 'viewer', tenants: ['acme'] });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    browser = await launchBrowser();
+    await createUsers(collector, [['fleet-viewer', 'viewer', ['acme']]]);
+    browser = await ConsoleBrowser.launch();
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
     for (const agent of agents) await agent.stop();
     await collector?.stop();
@@ -82,8 +79,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Fleet page in a real browser', () => {
   });
 
   it('shows a viewer both agents from the nav, searches with the filter in the URL, keeps it on reload, and opens an agent', async () => {
-    const { page, context, errors } = await openConsole(browser, collector.url);
-    contexts.push(context);
+    const { page, errors } = await browser.open(collector.url);
     await logIn(page, 'fleet-viewer');
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Fleet' }).click();
     await expect.poll(() => page.evaluate('location.pathname')).toBe('/fleet');
@@ -138,8 +134,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Fleet page in a real browser', () => {
     Object.assign(urgent, { openAlerts: 9, highestPriority: 'P1' });
     const me: WhoAmI = { user: null, tokenId: 'tok_fake', role: 'viewer', tenants: ['acme', 'globex'], permissions: [...ROLE_PERMISSIONS.viewer] };
 
-    const { page, context, errors } = await openConsole(browser, collector.url);
-    contexts.push(context);
+    const { page, errors } = await browser.open(collector.url);
     // The collector serves the page; the session and the fleet are stood in for, to control the volume.
     await page.route('**/api/v1/auth/me', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(me) }));
     let fetches = 0;

@@ -6,11 +6,11 @@
  * MSP-wide one; a viewer gets the list without any; a recurring window with a cron expression out
  * of range is refused at the cron field, then saved.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { MaintenanceWindowView, Rule } from '@vigil/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { CONSOLE_PASSWORD, HAVE_CHROMIUM, launchBrowser, logIn, openConsole, screenshotPath, warnNoChromium } from '../helpers/browser.js';
+import { ConsoleBrowser, createUsers, HAVE_CHROMIUM, logIn, screenshotPath, warnNoChromium } from '../helpers/browser.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 warnNoChromium('console-forms');
@@ -18,13 +18,11 @@ warnNoChromium('console-forms');
 describe.skipIf(!HAVE_CHROMIUM)('the console\'s rule and maintenance forms in a real browser', () => {
   const tmp = makeTempDir('console-forms');
   let collector: TestCollector;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let browser: ConsoleBrowser;
   const pageErrors: string[][] = [];
 
   async function openAs(username: string, section: 'Rules' | 'Maintenance'): Promise<Page> {
-    const { page, context, errors } = await openConsole(browser, collector.url);
-    contexts.push(context);
+    const { page, errors } = await browser.open(collector.url);
     pageErrors.push(errors);
     await logIn(page, username);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section }).click();
@@ -40,20 +38,16 @@ describe.skipIf(!HAVE_CHROMIUM)('the console\'s rule and maintenance forms in a 
   beforeAll(async () => {
     collector = await startTestCollector(`${tmp.path}/data`);
     expect((await collector.api('POST', '/api/v1/tenants', { id: 'acme', name: 'Acme' })).status).toBe(201);
-    for (const [username, role] of [['forms-admin', 'admin'], ['forms-viewer', 'viewer']] as const) {
-      const created = await collector.api('POST', '/api/v1/users', { username, password: CONSOLE_PASSWORD, role, tenants: ['acme'] });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-    }
+    await createUsers(collector, [['forms-admin', 'admin', ['acme']], ['forms-viewer', 'viewer', ['acme']]]);
     // Made by the owner (the bootstrap token): MSP-wide, so read-only for a tenant's admin.
     const global = await collector.api('POST', '/api/v1/rules', { name: 'MSP root disk full', metric: 'disk.used_pct', labels: { mount: '/' }, op: '>', threshold: 95, priority: 'P2' });
     expect(global.status, JSON.stringify(global.body)).toBe(201);
     const doomed = await collector.api('POST', '/api/v1/rules', { name: 'Acme load seen', metric: 'cpu.load1', op: '>', threshold: 50, scope: { tenant: 'acme' } });
     expect(doomed.status, JSON.stringify(doomed.body)).toBe(201);
-    browser = await launchBrowser();
+    browser = await ConsoleBrowser.launch();
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
     await collector?.stop();
     tmp.remove();

@@ -7,12 +7,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Alert, KpiReport } from '@vigil/shared';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import type { Child } from '../helpers/child.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { CONSOLE_PASSWORD, HAVE_CHROMIUM, launchBrowser, logIn, openConsole, screenshotPath, SCREENSHOTS, warnNoChromium } from '../helpers/browser.js';
+import { ConsoleBrowser, createUsers, HAVE_CHROMIUM, logIn, screenshotPath, SCREENSHOTS, warnNoChromium } from '../helpers/browser.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -64,12 +64,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the KPI report page in a real browser', () => {
   const tmp = makeTempDir('console-report');
   let collector: TestCollector;
   let agent: Child;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let browser: ConsoleBrowser;
 
   async function openPage(): Promise<{ page: Page; errors: string[] }> {
-    const { page, context, errors } = await openConsole(browser, collector.url);
-    contexts.push(context);
+    const { page, errors } = await browser.open(collector.url);
     return { page, errors };
   }
 
@@ -85,8 +83,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the KPI report page in a real browser', () => {
     const agentId = await enrollAgent(collector.url, await collector.enrollToken('acme', 'hq', ['--max-uses', '1']), `${tmp.path}/agent`);
     agent = runAgent(`${tmp.path}/agent`, '1s');
     await waitFor('the agent streaming', async () => (await collector.api('GET', `/api/v1/agents/${agentId}`)).body?.lastSeq > 1);
-    const viewer = await collector.api('POST', '/api/v1/users', { username: 'qbr-viewer', password: CONSOLE_PASSWORD, role: 'viewer', tenants: ['acme'] });
-    expect(viewer.status, JSON.stringify(viewer.body)).toBe(201);
+    await createUsers(collector, [['qbr-viewer', 'viewer', ['acme']]]);
 
     // Real alerts from real telemetry: rules that fire at once, one P1 from cpu and one P3 from memory.
     const cpu = await collector.api('POST', '/api/v1/rules', { name: 'QBR CPU seen', metric: 'cpu.usage_pct', op: '>=', threshold: 0, priority: 'P1', forSamples: 1, scope: { tenant: 'acme' } });
@@ -105,11 +102,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the KPI report page in a real browser', () => {
     // Disabling closes what is still open, so the figures stop moving before the page reads them.
     for (const rule of [cpu, mem]) expect((await collector.api('PATCH', `/api/v1/rules/${rule.body.id}`, { enabled: false })).status).toBe(200);
 
-    browser = await launchBrowser();
+    browser = await ConsoleBrowser.launch();
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
     await agent?.stop();
     await collector?.stop();
