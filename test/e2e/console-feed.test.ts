@@ -13,7 +13,6 @@ import { ConsoleBrowser, createUsers, HAVE_CHROMIUM, logIn as logInAs, screensho
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-
 warnNoChromium('console-feed');
 
 describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
