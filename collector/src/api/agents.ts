@@ -7,6 +7,7 @@ import { ApiError } from '../http/api-error.js';
 import { callerName } from '../http/authenticate.js';
 import { parseOr400 } from '../http/validate.js';
 import type { AgentRow } from '../store/index.js';
+import { liveView } from './agent-liveness.js';
 import { agentOwnership, queryTenant } from './ownership.js';
 
 const ListQuery = z.object({
@@ -30,13 +31,7 @@ const IdParams = z.object({ id: z.string().min(1) });
 export async function agentRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const toApi = (row: AgentRow): Agent => {
     const { publicKey: _publicKey, ...rest } = row;
-    const connection = ctx.registry.get(row.id);
-    // Heartbeats are not written to the database; the live connection knows better.
-    const lastSeenAt = connection ? Math.max(row.lastSeenAt ?? 0, connection.lastHeardAt) : row.lastSeenAt;
-    // A revoked agent is no longer watched: its presence is `unknown` (never `offline` for good),
-    // and `revokedAt` says why.
-    const presence = row.revokedAt !== null ? 'unknown' : ctx.liveness.presenceOf(row.id);
-    return { ...rest, lastSeenAt, online: connection !== undefined, presence };
+    return { ...rest, ...liveView(ctx, row) };
   };
   const requireAgent = (id: string): AgentRow => {
     const row = ctx.store.agents.get(id);

@@ -4,6 +4,7 @@ import type { AppContext } from '../app-context.js';
 import { visibleTenants } from '../auth/caller.js';
 import { parseOr400 } from '../http/validate.js';
 import type { FleetStoreRow } from '../store/fleet.js';
+import { liveView } from './agent-liveness.js';
 import { queryTenant } from './ownership.js';
 
 /**
@@ -12,14 +13,7 @@ import { queryTenant } from './ownership.js';
  * in memory from here.
  */
 export async function fleetRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  // The same live view as GET /api/v1/agents: heartbeats are not written to the database, so a
-  // live connection knows the last-seen time better; a revoked agent is no longer watched.
-  const withLiveness = (row: FleetStoreRow): FleetRow => {
-    const connection = ctx.registry.get(row.id);
-    const lastSeenAt = connection ? Math.max(row.lastSeenAt ?? 0, connection.lastHeardAt) : row.lastSeenAt;
-    const presence = row.revokedAt !== null ? 'unknown' : ctx.liveness.presenceOf(row.id);
-    return { ...row, lastSeenAt, online: connection !== undefined, presence };
-  };
+  const withLiveness = (row: FleetStoreRow): FleetRow => ({ ...row, ...liveView(ctx, row) });
 
   app.get('/api/v1/fleet', {
     config: { auth: { permission: 'agents:read', tenants: queryTenant } },
