@@ -315,11 +315,12 @@ describe('bad input on the agent channel and the API', () => {
   it('answers invalid API bodies with 400 and an error that names the field', async () => {
     const rule = await collector.api('POST', '/api/v1/rules', { name: 'no metric', op: '>', threshold: 1 });
     expect(rule.status).toBe(400);
-    expect(rule.body.error).toEqual({ code: 'invalid_body', message: expect.stringMatching(/metric/) });
+    expect(rule.body.error).toEqual({ code: 'invalid_body', message: expect.stringMatching(/metric/), fields: [{ path: 'metric', message: expect.any(String) }] });
 
     const op = await collector.api('POST', '/api/v1/rules', { name: 'bad op', metric: 'cpu.usage_pct', op: '=>', threshold: 1 });
     expect(op.status).toBe(400);
     expect(op.body.error.message).toMatch(/^invalid body: op:/);
+    expect(op.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['op']);
 
     const unknownField = await collector.api('POST', '/api/v1/rules', { name: 'x', metric: 'cpu.usage_pct', op: '>', threshold: 1, thresold: 2 });
     expect(unknownField.status).toBe(400);
@@ -332,6 +333,7 @@ describe('bad input on the agent channel and the API', () => {
     const job = await collector.api('POST', '/api/v1/jobs', { scriptId: 'scr_missing', agentIds: [goodAgentId] });
     expect(job.status).toBe(400);
     expect(job.body.error.message).toMatch(/scriptId: script scr_missing does not exist/);
+    expect(job.body.error.fields).toEqual([{ path: 'scriptId', message: expect.stringMatching(/does not exist/) }]);
 
     const malformed = await collector.api('POST', '/api/v1/rules', '{"name": ');
     expect(malformed.status).toBe(400);

@@ -1,3 +1,5 @@
+// Before anything that builds a zod schema (see zod-jitless.ts).
+import './zod-jitless.js';
 // Global styles first, so each page's stylesheet (imported by the page) can refine them.
 import './styles.css';
 import { render } from 'preact';
