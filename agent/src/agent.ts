@@ -102,6 +102,7 @@ export class Agent {
       allowUnsigned: options.allowUnsigned ?? false,
       ledger,
       send: (message) => this.connection.sendJobMessage(message),
+      sendOutput: (message) => this.connection.sendLiveOutput(message),
       logger: this.logger,
       ...(options.runOptions ? { runOptions: options.runOptions } : {}),
     });

@@ -11,7 +11,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentTrustFileSchema, generateSigningKeyPair, signDocument, type TrustDocument, type Job, type JobRunPage, type JobSummary, type Script, type ScriptVersionSummary, type StoredTrust } from '@vigil/shared';
+import { AgentTrustFileSchema, generateSigningKeyPair, signDocument, type TrustDocument, type Job, type JobListItem, type JobRunPage, type JobSummary, type Script, type ScriptVersionSummary, type StoredTrust } from '@vigil/shared';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import type { Child } from '../helpers/child.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
@@ -168,7 +168,13 @@ describe('the vigil CLI signs keys, trust and scripts that a real agent runs', (
     const found = json<JobRunPage>(await vigil(['jobs', 'runs', job.id, '--q', 'v2 hello', '--json']));
     expect(found.runs.map((r) => r.agentId)).toEqual([agentId]);
     expect(json<JobRunPage>(await vigil(['jobs', 'runs', job.id, '--state', 'failed', '--json'])).total).toBe(0);
-    expect(json<JobSummary[]>(await vigil(['jobs', 'ls', '--status', 'finished', '--json'])).map((j) => j.id)).toContain(job.id);
+    // The list is summaries: counts per run state and the targets in brief, never the runs.
+    const listed = json<JobListItem[]>(await vigil(['jobs', 'ls', '--status', 'finished', '--json'])).find((j) => j.id === job.id);
+    expect(listed).toMatchObject({ targets: { agentIdCount: 1 }, counts: { succeeded: 1 } });
+    expect(listed).not.toHaveProperty('runs');
+    const table = ok(await vigil(['jobs', 'ls', '--status', 'finished'])).stdout.split('\n');
+    expect(table[0]).toMatch(/^ID\s+SCRIPT\s+VERSION\s+STATUS\s+RUNS\s+TENANT\s+TARGETS\s+BY\s+CREATED$/);
+    expect(table.find((line) => line.startsWith(job.id))).toMatch(/\s1 succeeded\s+acme\s+agents=1\s/);
   });
 
   it('refuses at upload a script signed by a key the tenant does not trust, naming the key', async () => {
@@ -199,7 +205,7 @@ describe('the vigil CLI signs keys, trust and scripts that a real agent runs', (
       const listed = JSON.parse((await vigil(['approvals', 'ls', '--json'])).stdout) as JobSummary[];
       return listed.find((j) => j.scriptName === 'Gated');
     });
-    expect(pending.status).toBe('awaiting_approval');
+    expect(pending).toMatchObject({ status: 'awaiting_approval', targets: { tenant: 'acme' } });
     // The one who asked cannot approve.
     const self = await vigil(['jobs', 'approve', pending.id]);
     expect(self.code).toBe(1);

@@ -5,7 +5,7 @@
  * its stdout stored on the job; and the alert resolving once the rule no longer breaches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, Job, RunbookRun } from '@vigil/shared';
+import type { Alert, Job, JobList, RunbookRun } from '@vigil/shared';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import { openFeed, type FeedClient } from '../helpers/alert-feed.js';
 import type { Child } from '../helpers/child.js';
@@ -79,12 +79,16 @@ describe('from a real endpoint to an alert, a remediation and the live feed', ()
     expect(alert.value).toBeGreaterThan(0);
 
     // The runbook's job ran the real script on the agent; its stdout is stored on the job.
-    const job = await waitFor('the runbook job to finish', async () => {
+    // The list says how far the job is (counts per run state); the job itself has the run and its output.
+    const listed = await waitFor('the runbook job to finish', async () => {
       const { body } = await collector.api('GET', `/api/v1/jobs?alertId=${alert.id}`);
-      const found = (body.jobs as Job[])[0];
-      return found && found.runs[0]?.state === 'succeeded' ? found : undefined;
+      const found = (body as JobList).jobs[0];
+      return found && found.counts.succeeded === 1 ? found : undefined;
     });
-    expect(job.createdBy).toBe(`runbook:${runbook.body.id}`);
+    expect(listed).not.toHaveProperty('runs');
+    expect(listed).toMatchObject({ createdBy: `runbook:${runbook.body.id}`, targets: { agentIdCount: 1 }, requestedByUserId: null });
+    const job = (await collector.api('GET', `/api/v1/jobs/${listed.id}`)).body as Job;
+    expect(job.targets).toEqual({ agentIds: [agentId] });
     expect(job.runs).toHaveLength(1);
     expect(job.runs[0]).toMatchObject({ agentId, exitCode: 0, stdoutTruncated: false });
     expect(job.runs[0]!.stdout).toBe('remediation ran for mem-check on Linux\n');

@@ -2,11 +2,11 @@
  * The agent page in a real headless Chromium against a real collector and a real agent sending
  * telemetry every second: charts drawn by uPlot from that telemetry (with no CSP violation), the
  * range switch, the reported sections, the alert history with resolved alerts, running a script
- * with parameters and seeing its output and exit code, the job history, and a viewer who gets
- * no way to run anything.
+ * with parameters and seeing its output and exit code, watching a slow script's output grow while
+ * it runs, the job history, and a viewer who gets no way to run anything.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Alert } from '@vigil/shared';
+import type { Alert, JobList } from '@vigil/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import type { Child } from '../helpers/child.js';
@@ -166,6 +166,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the agent page in a real browser', () => {
 
     const result = page.locator('.run-result');
     await result.locator('[data-run-state="succeeded"]').waitFor({ timeout: 30_000 });
+    await result.locator('[data-final-output]').waitFor();
     expect(await result.locator('[data-run-state]').textContent()).toBe('succeeded (exit 0)');
     expect(await result.getByLabel('Standard output').textContent()).toBe('hello-from-console\n');
     expect(await result.getByLabel('Standard error').textContent()).toBe('a warning\n');
@@ -193,6 +194,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the agent page in a real browser', () => {
     await form.getByRole('button', { name: `Run on ${hostname}` }).click();
     await expect.poll(() => result.getAttribute('data-job-id')).not.toBe(jobId);
     await result.locator('[data-run-state="succeeded"]').waitFor({ timeout: 30_000 });
+    await result.locator('[data-final-output]').waitFor();
     expect(await result.getByLabel('Standard output').textContent()).toBe('greeting world x2\n');
     expect(await timesError.count()).toBe(0);
 
@@ -207,10 +209,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the agent page in a real browser', () => {
     const approved = await collector.api('POST', `/api/v1/jobs/${guardedJobId}/approve`, { comment: 'fine' });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     await result.locator('[data-run-state="succeeded"]').waitFor({ timeout: 30_000 });
+    await result.locator('[data-final-output]').waitFor();
     expect(await result.getByLabel('Standard output').textContent()).toBe('approved-and-ran\n');
 
-    const jobs = await collector.api('GET', `/api/v1/jobs?agentId=${agentId}`);
-    expect(jobs.body.jobs.map((j: { scriptName: string }) => j.scriptName)).toEqual(['Console guarded', 'Console greet', 'Console hello']);
+    const jobs = (await collector.api('GET', `/api/v1/jobs?agentId=${agentId}`)).body as JobList;
+    expect(jobs.jobs.map((j) => j.scriptName)).toEqual(['Console guarded', 'Console greet', 'Console hello']);
+    // Each job carries this agent's own run, without its output; the table shows its state.
+    expect(jobs.jobs.map((j) => [j.agentRun?.agentId, j.agentRun?.state])).toEqual([[agentId, 'succeeded'], [agentId, 'succeeded'], [agentId, 'succeeded']]);
+    expect(jobs.jobs.every((j) => !('runs' in j) && j.agentRun !== undefined && !('stdout' in j.agentRun))).toBe(true);
     await page.getByRole('table', { name: 'Job history' }).locator('tr[data-job-id]').nth(2).waitFor();
 
     // The console scrolls inside main.page, not the document: grow the viewport to all of it for the full-page shot.
@@ -219,6 +225,80 @@ describe.skipIf(!HAVE_CHROMIUM)('the agent page in a real browser', () => {
     await page.screenshot({ path: screenshotPath('agent'), fullPage: true });
     expect(errors).toEqual([]);
     expect(await cspViolations(page)).toEqual([]);
+  });
+
+  it('shows a running script\'s output as it prints it, here and on its job page, following the end until the reader scrolls up', async () => {
+    const body = [
+      'echo first-line',
+      // More lines than the output box shows at once, so that it has to scroll.
+      'i=1; while [ $i -le 60 ]; do echo "filler $i"; i=$((i+1)); done',
+      'sleep 2',
+      'echo middle-line',
+      'sleep 5',
+      'echo second-line',
+    ].join('\n');
+    const slow = await collector.api('POST', '/api/v1/scripts', { name: 'Console slow', shell: 'sh', body: `${body}\n`, os: ['linux'] });
+    expect(slow.status, JSON.stringify(slow.body)).toBe(201);
+
+    const { page, errors } = await openAgentPage('agent-tech');
+    const form = page.getByRole('form', { name: 'Run a script' });
+    await form.getByLabel('Script').waitFor();
+    const option = await form.getByLabel('Script').locator('option', { hasText: 'Console slow' }).getAttribute('value');
+    await form.getByLabel('Script').selectOption(option!);
+    await form.getByRole('button', { name: `Run on ${hostname}` }).click();
+
+    const result = page.locator('.run-result');
+    const live = result.locator('[data-live-output]').getByLabel('Standard output');
+    const state = () => result.locator('[data-run-state]').getAttribute('data-run-state');
+    await expect.poll(() => live.textContent(), { timeout: 30_000 }).toContain('first-line');
+    // Still running: the first line is there, the last is not printed yet.
+    await expect.poll(state).toBe('running');
+    expect(await live.textContent()).not.toContain('second-line');
+    expect(await result.locator('[data-final-output]').count()).toBe(0);
+
+    // The box follows the end of the output...
+    const distanceFromEnd = () => live.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    await expect.poll(distanceFromEnd).toBeLessThanOrEqual(8);
+    expect(await live.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+    // ...until the reader scrolls up: then new lines do not pull the box away from what they read.
+    await live.evaluate((el) => {
+      el.scrollTop = 0;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await expect.poll(() => live.textContent(), { timeout: 10_000 }).toContain('middle-line');
+    expect(await live.evaluate((el) => el.scrollTop)).toBe(0);
+    expect(await state()).toBe('running');
+    expect(await live.textContent()).not.toContain('second-line');
+    // The console scrolls inside main.page: grow the viewport to all of it for the full-page shot.
+    const height = await page.evaluate("document.querySelector('header.top').offsetHeight + document.querySelector('main.page').scrollHeight") as number;
+    await page.setViewportSize({ width: 1440, height: Math.ceil(height) });
+    await page.screenshot({ path: screenshotPath('agent-live-output'), fullPage: true });
+
+    // The job page shows the same run's output growing, from the output printed before it was opened.
+    const jobId = await result.getAttribute('data-job-id');
+    const jobPage = await openAgentPage('agent-tech', `/jobs/${jobId}`);
+    await jobPage.page.getByRole('button', { name: `Output of ${hostname}` }).click();
+    const runOutput = jobPage.page.getByRole('region', { name: `Output of ${hostname}` });
+    const liveOnJobPage = runOutput.locator('[data-live-output]').getByLabel('stdout');
+    await expect.poll(() => liveOnJobPage.textContent(), { timeout: 10_000 }).toContain('middle-line');
+    expect(await liveOnJobPage.textContent()).toMatch(/^first-line\n/);
+    expect(await liveOnJobPage.textContent()).not.toContain('second-line');
+    expect(await jobPage.page.locator('.runs-table tbody tr').getAttribute('data-state')).toBe('running');
+    await jobPage.page.screenshot({ path: screenshotPath('job-live-output'), fullPage: true });
+
+    // The end: the stored output replaces the live copy, with the exit code.
+    await result.locator('[data-final-output]').waitFor({ timeout: 30_000 });
+    expect(await state()).toBe('succeeded');
+    const fillers = Array.from({ length: 60 }, (_, i) => `filler ${i + 1}\n`).join('');
+    expect(await result.getByLabel('Standard output').textContent()).toBe(`first-line\n${fillers}middle-line\nsecond-line\n`);
+    expect(await result.locator('[data-exit-code]').textContent()).toBe('0');
+    expect(await result.locator('[data-live-output]').count()).toBe(0);
+    // The live copy stays until the stored output has been read, then gives way to it.
+    await expect.poll(() => runOutput.locator('[data-live-output]').count(), { timeout: 10_000 }).toBe(0);
+    expect(await runOutput.getByLabel('stdout').textContent()).toBe(`first-line\n${fillers}middle-line\nsecond-line\n`);
+    for (const shown of [page, jobPage.page]) expect(await cspViolations(shown)).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(jobPage.errors).toEqual([]);
   });
 
   it('gives a viewer the page without any way to run a script', async () => {

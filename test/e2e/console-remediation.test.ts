@@ -133,7 +133,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
   it('lists a job run through the API and follows its run live to succeeded, with its output', async () => {
     const page = await pageOf('ops-alice');
     await openTab(page, /Jobs/);
-    const created = await asAlice('POST', '/api/v1/jobs', { scriptId: slowScriptId, agentIds: [agentId] });
+    const created = await asAlice('POST', '/api/v1/jobs', { scriptId: slowScriptId, targets: { tenant: 'acme' } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const jobId: string = created.body.id;
 
@@ -141,7 +141,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
     const jobRow = page.locator(`tr[data-job-id="${jobId}"]`);
     await jobRow.waitFor();
     expect(await jobRow.textContent()).toContain('Slow hello');
-    expect(await jobRow.textContent()).toContain('1 agent · acme');
+    // The targets as the job was created with them, and the one agent they matched.
+    expect(await jobRow.textContent()).toContain('all agents in acme · 1 agent');
     expect(await jobRow.textContent()).toContain('ops-alice');
     await jobRow.getByRole('link', { name: jobId }).click();
     await expect.poll(() => page.evaluate('location.pathname')).toBe(`/jobs/${jobId}`);
@@ -183,7 +184,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
     const approved = await asAlice('POST', '/api/v1/jobs', { scriptId: gatedScriptId, agentIds: [agentId] });
     expect(approved.status, JSON.stringify(approved.body)).toBe(201);
     expect(approved.body.status).toBe('awaiting_approval');
-    const rejected = await asAlice('POST', '/api/v1/jobs', { scriptId: gatedScriptId, agentIds: [agentId] });
+    const rejected = await asAlice('POST', '/api/v1/jobs', { scriptId: gatedScriptId, targets: { tenant: 'acme' } });
     const approvedId: string = approved.body.id;
     const rejectedId: string = rejected.body.id;
 
@@ -192,6 +193,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
     const ownRow = alice.locator(`tr[data-job-id="${approvedId}"]`);
     await ownRow.waitFor();
     expect(await ownRow.textContent()).toContain('Restart spooler');
+    expect(await ownRow.textContent()).toContain('1 agent by id');
+    // Alice's own request, recognised by her user id.
+    expect(approved.body.requestedByUserId).toEqual(expect.stringMatching(/^usr_/));
     expect(await ownRow.textContent()).toContain('you');
     expect(await ownRow.getByRole('button').count()).toBe(0);
     // Nor on the job's own page.
@@ -214,7 +218,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
     await bob.getByRole('status').filter({ hasText: `job ${approvedId} approved; it runs now` }).waitFor();
 
     const rejectRow = bob.locator(`tr[data-job-id="${rejectedId}"]`);
+    expect(await rejectRow.textContent()).toContain('all agents in acme · 1 agent');
     await rejectRow.getByRole('button', { name: 'Reject' }).click();
+    await bob.getByRole('form', { name: `Reject job ${rejectedId}` }).getByText('Restart spooler v1 on all agents in acme · 1 agent').waitFor();
     await bob.getByLabel('Comment').fill('not during business hours');
     await bob.getByRole('form', { name: `Reject job ${rejectedId}` }).getByRole('button', { name: 'Reject' }).click();
     await rejectRow.waitFor({ state: 'detached' });
@@ -336,7 +342,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
     const job: JobSummary = {
       id: 'job_big', scriptId: 'scr_big', scriptName: 'Patch everything', version: 3, digest: 'f'.repeat(64), alertId: null, runbookRunId: null, tenantId: 'acme',
       status: 'active', approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: { reboot: false }, args: [],
-      offline: 'run_on_reconnect', expiresAt: now + 86_400_000, concurrency: 500, ratePerSec: 100, createdBy: 'ops-alice', createdAt: now,
+      offline: 'run_on_reconnect', expiresAt: now + 86_400_000, concurrency: 500, ratePerSec: 100, createdBy: 'ops-alice', requestedByUserId: 'usr_alice',
+      createdAt: now, targets: { tenant: 'acme', tags: ['linux-fleet'] },
       counts: { queued: 0, sent: 0, running: total, succeeded: 0, failed: 0, timed_out: 0, rejected: 0, error: 0, expired: 0, cancelled: 0 },
     };
     const finished = new Set<number>();
@@ -376,6 +383,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
     await page.getByText(`runs 1–50 of ${total.toLocaleString('en-US')}`).waitFor();
     expect(await page.locator('.runs-table tbody tr').count()).toBe(50);
     await page.getByRole('img', { name: `Progress: ${total} running` }).waitFor();
+    // The header says how the job chose its agents, and how many that made.
+    await page.getByRole('definition').filter({ hasText: `tag=linux-fleet in acme · ${total.toLocaleString('en-US')} agents` }).waitFor();
     // A technician may cancel; without jobs:approve there is nothing to decide.
     await page.getByRole('button', { name: 'Cancel job' }).waitFor();
 

@@ -6,7 +6,7 @@
  * A window whose scope does not cover the agent holds nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, Job } from '@vigil/shared';
+import type { Alert, Job, JobList } from '@vigil/shared';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import { openFeed, type FeedClient } from '../helpers/alert-feed.js';
 import type { Child } from '../helpers/child.js';
@@ -121,15 +121,16 @@ describe('maintenance windows hold alerts back until they end', () => {
     expect(feed.messages.filter((m) => m.type === 'alert.released')).toHaveLength(1);
 
     // The runbook ran once, and only after the release: no job was made while the window held the alert.
-    const job = await waitFor('the runbook job to finish', async () => {
+    const jobs = await waitFor('the runbook job to finish', async () => {
       const { body } = await collector.api('GET', `/api/v1/jobs?alertId=${alert.id}`);
-      const found = (body.jobs as Job[])[0];
-      return found && found.runs[0]?.state === 'succeeded' ? body.jobs as Job[] : undefined;
+      const { jobs: listed } = body as JobList;
+      return listed[0]?.counts.succeeded === 1 ? listed : undefined;
     });
-    expect(job).toHaveLength(1);
-    expect(job[0]!.createdBy).toBe(`runbook:${runbook.body.id}`);
-    expect(job[0]!.createdAt).toBeGreaterThanOrEqual(endsAt);
-    expect(job[0]!.runs[0]).toMatchObject({ agentId, exitCode: 0, stdout: 'remediated mem\n' });
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.createdBy).toBe(`runbook:${runbook.body.id}`);
+    expect(jobs[0]!.createdAt).toBeGreaterThanOrEqual(endsAt);
+    const job = (await collector.api('GET', `/api/v1/jobs/${jobs[0]!.id}`)).body as Job;
+    expect(job.runs[0]).toMatchObject({ agentId, exitCode: 0, stdout: 'remediated mem\n' });
     expect((await collector.api('GET', `/api/v1/alerts/${alert.id}`)).body.maintenanceWindowId).toBeNull();
   });
 });

@@ -10,7 +10,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, AlertFeedMessage, Job, RunbookRun } from '@vigil/shared';
+import type { Alert, AlertFeedMessage, Job, JobList, RunbookRun } from '@vigil/shared';
 import { enrollAgent } from '../helpers/agent.js';
 import { openFeed, type FeedClient } from '../helpers/alert-feed.js';
 import { startNode, type Child } from '../helpers/child.js';
@@ -154,7 +154,7 @@ describe('runbooks remediate, verify on fresh telemetry, escalate, and never loo
       state: 'open', occurrences: 2, remediation: { runbookRunId: capped.id, state: 'capped', outcome: 'capped: 1 run per alert per hour' },
     });
     // Only the first run made a job.
-    const jobs = (await collector.api('GET', `/api/v1/jobs?alertId=${alert.id}`)).body.jobs as Job[];
+    const jobs = ((await collector.api('GET', `/api/v1/jobs?alertId=${alert.id}`)).body as JobList).jobs;
     expect(jobs.map((j) => j.runbookRunId)).toEqual([first.id]);
     expect((await collector.api('GET', `/api/v1/audit?action=runbook_run.capped&targetId=${capped.id}`)).body.entries).toHaveLength(1);
   });

@@ -208,6 +208,28 @@ describe('AgentConnection', () => {
     expect(fake.closes[0]).toMatchObject({ code: 1000 });
   });
 
+  it('sends live script output only to a collector that takes it, and drops it while disconnected', async () => {
+    const chunk = (offset: number, data: string) => ({ type: 'job.output' as const, runId: 'run_l', stream: 'stdout' as const, offset, data });
+    const older = await setup();
+    const first = older.conn.run();
+    await until(() => older.conn.connected, 'the agent to be welcomed');
+    // A collector from before job.output would close the connection on it: nothing is sent.
+    expect(older.conn.sendLiveOutput(chunk(0, 'never sent\n'))).toBe(false);
+    await older.conn.stop();
+    await first;
+    await fake.stop();
+
+    const { conn } = await setup({ liveOutput: true });
+    expect(conn.sendLiveOutput(chunk(0, 'before connecting\n'))).toBe(false);
+    const running = conn.run();
+    await until(() => conn.connected, 'the agent to be welcomed');
+    expect(conn.sendLiveOutput(chunk(18, 'while connected\n'))).toBe(true);
+    await fake.waitFor(() => fake.messages.some((m) => m.message.type === 'job.output'), 'job.output');
+    expect(fake.messages.filter((m) => m.message.type === 'job.output').map((m) => m.message)).toEqual([chunk(18, 'while connected\n')]);
+    await conn.stop();
+    await running;
+  });
+
   it('runs dispatched scripts and delivers a result finished while disconnected after reconnecting', async () => {
     const tenant = testTenant('acme');
     let jobs: JobHandler | undefined;

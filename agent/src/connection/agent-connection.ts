@@ -5,6 +5,7 @@ import {
   HANDSHAKE_TIMEOUT_MS,
   type Frame,
   type JobCancelMessage,
+  type JobOutputMessage,
   type JobDispatchMessage,
   type TrustUpdateMessage,
   type WelcomeMessage,
@@ -74,6 +75,8 @@ export class AgentConnection {
   private cursor = 0;
   private readonly inFlight = new Set<number>();
   private lastAckedSeq: number | null = null;
+  /** Whether the collector of the current session said it takes job.output. */
+  private liveOutputTaken = false;
 
   constructor(private readonly options: AgentConnectionOptions) {
     this.outbox = options.outbox ?? new JobOutbox();
@@ -161,6 +164,16 @@ export class AgentConnection {
     this.reportQueue();
   }
 
+  /**
+   * Sends live script output now, or drops it: not connected, or the collector does not take it.
+   * Never queued: the run's result carries the whole output, and a late chunk helps nobody.
+   */
+  sendLiveOutput(message: JobOutputMessage): boolean {
+    const session = this.session;
+    if (!session?.ready || !this.liveOutputTaken) return false;
+    return session.send(message);
+  }
+
   get connected(): boolean {
     return this.session?.ready ?? false;
   }
@@ -202,6 +215,7 @@ export class AgentConnection {
     this.session = session;
     const end = await session.ended;
     this.session = undefined;
+    this.liveOutputTaken = false;
     this.inFlight.clear();
     this.cursor = 0;
 
@@ -242,6 +256,7 @@ export class AgentConnection {
       this.options.delivery?.storedThrough(welcome.lastSeq);
       if (stored) logger.info({ frames: stored, lastSeq: welcome.lastSeq }, 'collector already stored frames awaiting ack');
     }
+    this.liveOutputTaken = welcome.liveOutput === true;
     logger.info({ lastSeq: welcome.lastSeq, pending: queue.size }, 'connected');
     this.setStatus({ state: 'connected', lastConnectedAt: new Date().toISOString(), lastError: null, lastSeq: seq.last });
     this.cursor = 0;

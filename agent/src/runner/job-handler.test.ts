@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateSigningKeyPair, type JobDispatchMessage, type JobResultMessage } from '@vigil/shared';
+import { generateSigningKeyPair, type JobDispatchMessage, type JobOutputMessage, type JobResultMessage } from '@vigil/shared';
 import type { JobMessage } from '../connection/job-outbox.js';
 import { silentLogger } from '../log.js';
 import { RunLedger } from '../state/run-ledger.js';
@@ -66,6 +66,31 @@ describe('JobHandler: what runs', () => {
     const result = await resultFor('run_1');
     expect(sent.map((m) => m.type)).toEqual(['job.started', 'job.result']);
     expect(result).toMatchObject({ status: 'succeeded', stdout: 'ok\n' });
+  });
+
+  it('sends what the script prints as job.output between job.started and job.result, when a sender for it is given', async () => {
+    const live: JobOutputMessage[] = [];
+    const order: string[] = [];
+    const { handler, sent, resultFor } = harness({
+      sendOutput: (message) => {
+        live.push(message);
+        order.push(message.type);
+      },
+      send: (message) => {
+        sent.push(message);
+        order.push(message.type);
+      },
+    });
+    handler.handle(dispatchOf('run_live', signed('echo live-line; echo oops >&2')));
+    // The harness's notify went with the replaced send: poll for the result.
+    while (!sent.some((m) => m.type === 'job.result')) await sleep(20);
+    const result = await resultFor('run_live');
+    expect(order[0]).toBe('job.started');
+    expect(order.at(-1)).toBe('job.result');
+    expect(order.slice(1, -1).every((type) => type === 'job.output')).toBe(true);
+    expect(live.every((m) => m.runId === 'run_live')).toBe(true);
+    expect(live.filter((m) => m.stream === 'stdout').map((m) => m.data).join('')).toBe(result.stdout);
+    expect(live.filter((m) => m.stream === 'stderr').map((m) => m.data).join('')).toBe('oops\n');
   });
 
   it('passes the fixed args, then the parameter values, as arguments and as VIGIL_PARAM_* beside the signed env', async () => {

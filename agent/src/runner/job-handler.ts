@@ -1,7 +1,8 @@
-import { judgeDispatch, type JobDispatchMessage, type JobResultMessage, type TrustDocument } from '@vigil/shared';
+import { judgeDispatch, type JobDispatchMessage, type JobOutputMessage, type JobResultMessage, type TrustDocument } from '@vigil/shared';
 import type { JobMessage } from '../connection/job-outbox.js';
 import type { Logger } from '../log.js';
 import { RunLedger } from '../state/run-ledger.js';
+import type { OutputChunk } from './live-output.js';
 import { notRun, runScript, type RunOptions, type ScriptRunResult, type ScriptToRun } from './script-runner.js';
 
 export type AgentPlatform = 'linux' | 'windows' | 'darwin';
@@ -26,8 +27,10 @@ export interface JobHandlerOptions {
   ledger?: RunLedger;
   /** Where job.started / job.result go; the connection holds them until it can send. */
   send: (message: JobMessage) => void;
+  /** Where live output (job.output) goes; the connection sends it now or drops it. Unset: none is sent. */
+  sendOutput?: (message: JobOutputMessage) => void;
   logger: Logger;
-  runOptions?: Omit<RunOptions, 'signal' | 'cancel' | 'onSpawn'>;
+  runOptions?: Omit<RunOptions, 'signal' | 'cancel' | 'onSpawn' | 'onOutput'>;
   now?: () => number;
   /** Runs an accepted script (tests replace it to see what would run). */
   run?: (script: ScriptToRun, options: RunOptions) => Promise<ScriptRunResult>;
@@ -128,8 +131,10 @@ export class JobHandler {
           announced = true;
           this.options.send({ type: 'job.started', runId: dispatch.runId, ts: this.now() });
         };
+        const { sendOutput } = this.options;
+        const onOutput = sendOutput ? { onOutput: (chunk: OutputChunk) => sendOutput({ type: 'job.output', runId: dispatch.runId, ...chunk }) } : {};
         // Announced only when the script really starts; a refusal goes straight to its result.
-        result = await run(script, { ...this.options.runOptions, signal: this.abort.signal, cancel: cancel.signal, onSpawn: announce });
+        result = await run(script, { ...this.options.runOptions, signal: this.abort.signal, cancel: cancel.signal, onSpawn: announce, ...onOutput });
       } catch (error) {
         result = notRun('error', `the agent could not run the script: ${(error as Error).message}`, this.now());
       }

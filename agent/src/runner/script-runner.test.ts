@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { JobResultSchema, SCRIPT_OUTPUT_CAP_BYTES } from '@vigil/shared';
+import type { OutputChunk } from './live-output.js';
 import { runScript, type ScriptToRun } from './script-runner.js';
 import { findExecutable } from './which.js';
 import { processRunning } from '../testing/process-state.js';
@@ -80,6 +81,29 @@ describe('runScript', () => {
     const result = await runScript(script('for i in $(seq 1 30000); do printf "€"; done'), { outputCapBytes: 1000 });
     expect(result.stdoutTruncated).toBe(true);
     expect(result.stdout).toBe('€'.repeat(333));
+  });
+
+  it('tells what the script prints while it runs, and the chunks add up to the stored output', async () => {
+    const chunks: Array<OutputChunk & { at: number }> = [];
+    const began = Date.now();
+    const pending = runScript(script('echo first-line; echo err-line >&2; sleep 1; echo second-line'), {
+      onOutput: (chunk) => chunks.push({ ...chunk, at: Date.now() - began }),
+    });
+    // The first line arrives while the script still sleeps.
+    while (!chunks.some((c) => c.data.includes('first-line'))) await sleep(20);
+    expect(chunks.some((c) => c.data.includes('second-line'))).toBe(false);
+    const result = await pending;
+    const streamed = (stream: 'stdout' | 'stderr') => chunks.filter((c) => c.stream === stream).map((c) => c.data).join('');
+    expect(streamed('stdout')).toBe(result.stdout);
+    expect(streamed('stderr')).toBe('err-line\n');
+    expect(chunks.filter((c) => c.stream === 'stdout').map((c) => c.offset)).toEqual([0, 'first-line\n'.length]);
+  });
+
+  it('sends no live output past the cap, while the result is cut at the same place', async () => {
+    const chunks: OutputChunk[] = [];
+    const result = await runScript(script('head -c 100000 /dev/zero | tr "\\0" a'), { outputCapBytes: 1000, onOutput: (chunk) => chunks.push(chunk) });
+    expect(result.stdoutTruncated).toBe(true);
+    expect(chunks.map((c) => c.data).join('')).toBe(result.stdout);
   });
 
   it('kills the whole process tree on timeout', async () => {

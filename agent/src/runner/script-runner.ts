@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCRIPT_OUTPUT_CAP_BYTES, type JobResult, type Shell } from '@vigil/shared';
 import { findInterpreter, invocationFor, scriptExtension, scriptFileContent } from './interpreters.js';
+import { LiveOutput, type OutputChunk } from './live-output.js';
 import { CappedOutput } from './output-capture.js';
 import { terminateTree } from './process-tree.js';
 import { resolveRunAs, type RunAsHost, type RunAsIdentity } from './run-as.js';
@@ -36,6 +37,8 @@ export interface RunOptions {
   cancel?: AbortSignal;
   /** Called once the interpreter process exists, i.e. the script has really started. */
   onSpawn?: () => void;
+  /** Told what the script prints while it runs, coalesced (see LiveOutput); the result still has it all. */
+  onOutput?: (chunk: OutputChunk) => void;
   /** How runAs users are looked up (tests). */
   runAsHost?: RunAsHost;
 }
@@ -121,6 +124,7 @@ function execute(
   const began = performance.now();
   const stdout = new CappedOutput(cap);
   const stderr = new CappedOutput(cap);
+  const live = options.onOutput ? new LiveOutput({ send: options.onOutput, capBytes: cap }) : null;
 
   return new Promise((resolve) => {
     let child: ChildProcess;
@@ -139,6 +143,10 @@ function execute(
     child.once('spawn', () => options.onSpawn?.());
     stdout.attach(child.stdout);
     stderr.attach(child.stderr);
+    if (live) {
+      child.stdout?.on('data', (chunk: Buffer) => live.stdout.write(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => live.stderr.write(chunk));
+    }
 
     let stoppedBy: 'timeout' | 'abort' | 'cancel' | undefined;
     let killing: Promise<void> = Promise.resolve();
@@ -160,6 +168,8 @@ function execute(
     const finish = async (result: ScriptRunResult) => {
       if (settled) return;
       settled = true;
+      // The last live chunks go before the result, which the job handler sends once this resolves.
+      live?.end();
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       options.cancel?.removeEventListener('abort', onCancel);

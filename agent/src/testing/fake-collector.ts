@@ -34,6 +34,8 @@ export interface FakeCollectorOptions {
   autoPong?: boolean;
   /** The tenant's trust document, sent in the enrollment answer (default none). */
   trust?: SignedTrust | null;
+  /** Say in the welcome that job.output is taken (default: say nothing, as a collector from before it). */
+  liveOutput?: boolean;
 }
 
 export interface ReceivedFrame {
@@ -191,7 +193,7 @@ export class FakeCollector {
         agentId = message.agentId;
         this.socket = ws;
         this.messages.push({ agentId, connection, message });
-        ws.send(JSON.stringify({ type: 'welcome', agentId, lastSeq: this.lastSeq.get(agentId) ?? 0, serverTime: Date.now(), heartbeatSec: this.options.heartbeatSec ?? 30 }));
+        ws.send(JSON.stringify({ type: 'welcome', agentId, lastSeq: this.lastSeq.get(agentId) ?? 0, serverTime: Date.now(), heartbeatSec: this.options.heartbeatSec ?? 30, ...(this.options.liveOutput ? { liveOutput: true } : {}) }));
         if (this.closeAfterWelcome) ws.close(this.closeAfterWelcome.code, this.closeAfterWelcome.reason);
         this.notify();
         return;

@@ -12,7 +12,7 @@ const counts = (given: Partial<JobSummary['counts']>): JobSummary['counts'] => (
 const summary: JobSummary = {
   id: 'job_1', scriptId: 'scr_1', scriptName: 'test', version: 1, digest: 'd', alertId: null, runbookRunId: null, tenantId: 'acme', status: 'active',
   approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: {}, args: [], offline: 'run_on_reconnect',
-  expiresAt: 0, concurrency: 1, ratePerSec: 1, createdBy: 'alice', createdAt: 0, counts: counts({ queued: 1 }),
+  expiresAt: 0, concurrency: 1, ratePerSec: 1, createdBy: 'alice', requestedByUserId: 'usr_alice', createdAt: 0, targets: { agentIds: ['agt_1'] }, counts: counts({ queued: 1 }),
 };
 
 const run = (state: JobRunProgress['state']): JobRunProgress => ({

@@ -26,6 +26,8 @@ export function applyStreamMessage(job: JobProgress | null, message: JobStreamMe
   if (message.type === 'job.snapshot') return message.job;
   if (job === null) return null;
   if (message.type === 'job.updated') return { ...job, status: message.status, counts: message.counts };
+  // Live output is for watchers of one run; the CLI reads each run's output once it is final.
+  if (message.type === 'run.output') return job;
   const at = job.runs.findIndex((run) => run.id === message.run.id);
   const runs = at === -1 ? [...job.runs, message.run] : job.runs.map((run, i) => (i === at ? message.run : run));
   return { ...job, runs };

@@ -25,7 +25,8 @@ function withStatus(status: JobStatus, ...runs: JobRun[]): Job {
   return {
     id: 'job_1', scriptId: 'scr_1', scriptName: 'test', version: 1, digest: 'd', alertId: null, runbookRunId: null, tenantId: null, status,
     approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: {}, args: [], offline: 'run_on_reconnect',
-    expiresAt: 0, concurrency: 1, ratePerSec: 1, createdBy: 'alice', createdAt: 0, counts: counts as Job['counts'], runs,
+    expiresAt: 0, concurrency: 1, ratePerSec: 1, createdBy: 'alice', requestedByUserId: 'usr_alice', createdAt: 0,
+    targets: { agentIds: runs.map((r) => r.agentId) }, counts: counts as Job['counts'], runs,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Agent, JobTargets } from '@vigil/shared';
+import { briefTargets, type Agent, type JobTargets, type JobTargetsBrief } from '@vigil/shared';
 import type { Query } from './api-client.js';
 import { UsageError } from './cli-error.js';
 
@@ -59,4 +59,17 @@ export function describeSelector(selector: TargetSelector): string {
   if (selector.os !== undefined) parts.push(`--os ${selector.os}`);
   for (const id of selector.agentIds) parts.push(`--agent ${id}`);
   return parts.join(' ');
+}
+
+/** "tenant=acme tags=web,prod agents=3": a job's targets as it was created with them, in one cell; '-' when not recorded. */
+export function formatJobTargets(targets: JobTargets | JobTargetsBrief | null): string {
+  if (targets === null) return '-';
+  const brief = briefTargets(targets);
+  const parts: string[] = [];
+  if (brief.tenant !== undefined) parts.push(`tenant=${brief.tenant}`);
+  if (brief.site !== undefined) parts.push(`site=${brief.site}`);
+  if (brief.tags?.length) parts.push(`tags=${brief.tags.join(',')}`);
+  if (brief.os !== undefined) parts.push(`os=${brief.os}`);
+  if (brief.agentIdCount !== undefined) parts.push(`agents=${brief.agentIdCount}`);
+  return parts.join(' ') || '-';
 }

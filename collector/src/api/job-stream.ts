@@ -18,8 +18,9 @@ const isDone = (status: JobStatus, counts: Record<string, number>) =>
 
 /**
  * GET /api/v1/jobs/:id/stream: a job's live progress for the CLI and the dashboard. A snapshot
- * (runs without output), then every run change and the job's status and counts; closed (1000)
- * once the job is over and its runs are final, or (4401) when the caller's token stops being valid.
+ * (runs without output) and what the running runs printed so far, then every run change, every
+ * chunk of output as it arrives, and the job's status, counts and approval; closed (1000) once
+ * the job is over and its runs are final, or (4401) when the caller's token stops being valid.
  */
 export async function jobStreamRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get('/api/v1/jobs/:id/stream', {
@@ -52,7 +53,10 @@ export async function jobStreamRoutes(app: FastifyInstance, ctx: AppContext): Pr
       send(message);
       if (message.type === 'job.updated' && isDone(message.status, message.counts)) close(1000, 'job over');
     });
+    // Output kept so far and the chunks after it are read in this same turn, so none falls between.
+    const unfollowOutput = ctx.gateway.liveOutput.subscribe(jobId, send);
     send({ type: 'job.snapshot', job: { ...summary, runs: ctx.store.jobs.runProgressOf(jobId) } });
+    for (const output of ctx.gateway.liveOutput.replay(jobId)) send(output);
     if (isDone(summary.status, summary.counts)) close(1000, 'job over');
 
     const unwatchRevocations = ctx.tokenRevocations.subscribe((tokenIds, reason) => {
@@ -70,6 +74,7 @@ export async function jobStreamRoutes(app: FastifyInstance, ctx: AppContext): Pr
     }
     socket.on('close', () => {
       unsubscribe();
+      unfollowOutput();
       unwatchRevocations();
       clearTimeout(expiryTimer);
     });

@@ -1,4 +1,4 @@
-import { JobInputSchema, JobRunQuerySchema, JobStatusSchema, type JobRunPage } from '@vigil/shared';
+import { JobInputSchema, JobRunQuerySchema, JobStatusSchema, type JobList, type JobRunPage } from '@vigil/shared';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
@@ -18,10 +18,15 @@ const ListQuery = z.object({
   status: JobStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+const JobQuery = z.object({
+  /** false: the job without its runs (a header for a job of thousands of agents). */
+  runs: z.enum(['true', 'false']).default('true'),
+});
 
 export async function jobRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.get('/api/v1/jobs', { config: { auth: { permission: 'jobs:read' } } }, async (request) => ({
-    jobs: ctx.store.jobs.list({ ...parseOr400(ListQuery, request.query, 'query'), visibleTenants: visibleTenants(request.caller!) }),
+  // Summaries with counts per run state, never runs: the answer's size does not grow with the jobs' agents.
+  app.get('/api/v1/jobs', { config: { auth: { permission: 'jobs:read' } } }, async (request): Promise<JobList> => ({
+    jobs: ctx.store.jobs.listItems({ ...parseOr400(ListQuery, request.query, 'query'), visibleTenants: visibleTenants(request.caller!) }),
   }));
 
   // Which agents and scripts the caller may use is checked by the job service, agent by agent:
@@ -50,7 +55,8 @@ export async function jobRoutes(app: FastifyInstance, ctx: AppContext): Promise<
 
   app.get('/api/v1/jobs/:id', { config: { auth: { permission: 'jobs:read', target: jobOwnership(ctx) } } }, async (request) => {
     const { id } = parseOr400(IdParams, request.params, 'params');
-    const job = ctx.store.jobs.get(id);
+    const { runs } = parseOr400(JobQuery, request.query, 'query');
+    const job = runs === 'true' ? ctx.store.jobs.get(id) : ctx.store.jobs.summary(id);
     if (!job) throw ApiError.notFound('job', id);
     return job;
   });

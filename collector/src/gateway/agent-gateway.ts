@@ -9,7 +9,9 @@ import { evaluatedAgentFromRow } from '../alerts/evaluated-agent.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { JobReportBatch } from './job-report-batch.js';
+import type { JobReport } from '../remediation/job-results.js';
 import type { JobService } from '../remediation/job-service.js';
+import { LiveOutput } from '../remediation/live-output.js';
 import type { TrustService } from '../remediation/trust-service.js';
 import type { Store } from '../store/index.js';
 import { AgentConnection, closeReason } from './agent-connection.js';
@@ -49,6 +51,8 @@ export class AgentGateway {
    */
   private readonly handshakes: HandshakeSlots;
   private readonly jobReports: JobReportBatch;
+  /** What running scripts printed so far, for the job stream. */
+  readonly liveOutput: LiveOutput;
 
   constructor(
     private readonly store: Store,
@@ -65,7 +69,8 @@ export class AgentGateway {
     this.sweepTimer = setInterval(() => this.sweepSilent(), options.heartbeatSec * 1000);
     this.sweepTimer.unref();
     this.rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-    this.jobReports = new JobReportBatch((reports) => jobs.recordReports(reports), (err) => log.error({ err }, 'storing job reports failed'));
+    this.liveOutput = new LiveOutput((runId) => store.jobs.runProgress(runId), log);
+    this.jobReports = new JobReportBatch((reports) => this.storeReports(reports), (err) => log.error({ err }, 'storing job reports failed'));
     this.handshakes = new HandshakeSlots({
       total: options.maxPendingHandshakes ?? DEFAULT_HANDSHAKE_LIMITS.total,
       perAddress: options.maxPendingHandshakesPerAddress ?? DEFAULT_HANDSHAKE_LIMITS.perAddress,
@@ -148,7 +153,9 @@ export class AgentGateway {
       clearTimeout(resumeTimer);
       clearTimeout(closeGraceTimer);
       endHandshake();
+      // Only the agent's current connection: a replaced one closing must not touch what the new one sends.
       if (connection && this.registry.remove(connection)) {
+        this.liveOutput.agentGone(connection.agentId);
         this.metrics.agentsConnected.set(this.registry.size);
         this.log.info({ agentId: connection.agentId, tenant: connection.agent.tenantId }, 'agent disconnected');
       }
@@ -197,7 +204,7 @@ export class AgentGateway {
     this.store.agents.touch(connection.agentId, this.now());
     connection.send({
       type: 'welcome', agentId: connection.agentId, lastSeq: stored.lastSeq, serverTime: this.now(),
-      heartbeatSec: this.options.heartbeatSec,
+      heartbeatSec: this.options.heartbeatSec, liveOutput: true,
     });
     this.log.info({ agentId: connection.agentId, tenant: connection.agent.tenantId, agentVersion: hello.agentVersion, trustVersion: pinned }, 'agent connected');
     // Keys before scripts: a script signed by a key added since the agent last connected verifies.
@@ -219,12 +226,27 @@ export class AgentGateway {
       case 'job.result':
         this.jobReports.add({ agentId: connection.agentId, message, now: this.now() });
         return;
+      case 'job.output':
+        // Not batched like the reports: it touches no table, and watchers want it now.
+        this.liveOutput.accept(connection.agentId, message);
+        return;
       case 'heartbeat':
         connection.send({ type: 'heartbeat', ts: this.now() });
         return;
       case 'hello':
         refuse(CloseCode.badMessage, 'already authenticated: hello is sent once per connection', 'bad_message');
         return;
+    }
+  }
+
+  /** Stores job reports; once a run's result is stored (or could not be), its live output is let go. */
+  private storeReports(reports: readonly JobReport[]): void {
+    try {
+      this.jobs.recordReports(reports);
+    } finally {
+      for (const { agentId, message } of reports) {
+        if (message.type === 'job.result') this.liveOutput.runEnded(agentId, message.runId);
+      }
     }
   }
 

@@ -57,6 +57,19 @@ describe('parseAgentMessage', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('accepts live output within the chunk size and refuses it past it, counted in UTF-8 bytes', () => {
+    const chunk = (data: string) => parseText(JSON.stringify({ type: 'job.output', runId: 'run_1', stream: 'stdout', offset: 0, data }));
+    expect(chunk('line\n')).toMatchObject({ ok: true, message: { type: 'job.output', data: 'line\n' } });
+    expect(chunk('x'.repeat(16 * 1024)).ok).toBe(true);
+    // 6,000 characters, but 18,000 bytes.
+    const wide = chunk('€'.repeat(6000));
+    expect(wide.ok).toBe(false);
+    if (!wide.ok) expect(wide.reason).toMatch(/invalid job.output: data: a chunk carries at most 16384 bytes/);
+    expect(chunk('').ok).toBe(false);
+    expect(parseText(JSON.stringify({ type: 'job.output', runId: 'run_1', stream: 'stdin', offset: 0, data: 'x' })).ok).toBe(false);
+    expect(parseText(JSON.stringify({ type: 'job.output', runId: 'run_1', stream: 'stdout', offset: -1, data: 'x' })).ok).toBe(false);
+  });
+
   it('never throws on arbitrary bytes, text or JSON, and always answers a message or a code and a reason', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), fc.boolean(), (bytes, binary) => expectWellFormed(parseAgentMessage(Buffer.from(bytes), binary))), { numRuns: 500 });
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => expectWellFormed(parseText(text))), { numRuns: 500 });

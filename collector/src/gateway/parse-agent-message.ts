@@ -1,7 +1,7 @@
 import { AgentMessageSchema, CloseCode, describeZodError, type AgentMessage } from '@vigil/shared';
 import { findJsonHazard } from './json-hazards.js';
 
-const KNOWN_TYPES = new Set(['hello', 'frame', 'job.started', 'job.result', 'heartbeat']);
+const KNOWN_TYPES = new Set(['hello', 'frame', 'job.started', 'job.result', 'job.output', 'heartbeat']);
 
 export type ParseResult = { ok: true; message: AgentMessage } | { ok: false; code: number; reason: string };
 

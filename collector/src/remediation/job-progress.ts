@@ -5,7 +5,7 @@ type Listener = (message: JobStreamMessage) => void;
 
 /**
  * Live progress of jobs for whoever watches one (the job stream): run changes as they happen,
- * and the job's status and counts, coalesced to one update per job per turn of the event loop.
+ * and the job's status, counts and approval, coalesced to one update per job per turn of the event loop.
  * Nothing is read from the store for a job nobody watches, so a bulk job pays nothing for it.
  */
 export class JobProgress {
@@ -56,7 +56,7 @@ export class JobProgress {
       if (!this.watched(jobId)) continue;
       try {
         const summary = this.store.jobs.summary(jobId);
-        if (summary) this.emit(jobId, { type: 'job.updated', status: summary.status, counts: summary.counts });
+        if (summary) this.emit(jobId, { type: 'job.updated', status: summary.status, counts: summary.counts, approval: summary.approval });
       } catch (err) {
         // The store closed under a pending update (shutdown): nobody is left to tell.
         this.onListenerError(err);

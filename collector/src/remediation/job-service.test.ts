@@ -70,6 +70,20 @@ describe('JobService', () => {
       expect(temp.store.jobs.list()).toHaveLength(1);
     });
 
+    it('keeps the targets as the request gave them, and the requesting user', () => {
+      const tagged = jobs.create({ scriptId: 'scr_shared', targets: { tenant: 'acme', tags: ['server'] }, createdBy: 'ann', requestedBy: ann });
+      expect(tagged.runs.map((r) => r.agentId)).toEqual(['agt_a', 'agt_b']);
+      expect(temp.store.jobs.get(tagged.id)).toMatchObject({ targets: { tenant: 'acme', tags: ['server'] }, requestedByUserId: 'usr_ann' });
+      // The older top-level agentIds are targets.agentIds, kept as given (a repeat included).
+      expect(create('scr_shared', ['agt_b', 'agt_a', 'agt_b']).targets).toEqual({ agentIds: ['agt_b', 'agt_a', 'agt_b'] });
+      expect(jobs.create({ scriptId: 'scr_shared', targets: { tenant: 'acme' }, agentIds: ['agt_a'], createdBy: 'ann' }).targets)
+        .toEqual({ tenant: 'acme', agentIds: ['agt_a'] });
+      // The system (a runbook) and a token without a user name no user.
+      const bootstrap = requesterKey({ userId: null, tokenId: 'tok_boot' });
+      expect(jobs.create({ scriptId: 'scr_shared', agentIds: ['agt_a'], createdBy: 'admin', requestedBy: bootstrap }).requestedByUserId).toBeNull();
+      expect(jobs.create({ scriptId: 'scr_shared', agentIds: ['agt_a'], createdBy: 'runbook:rbk_1' }).requestedByUserId).toBeNull();
+    });
+
     it('runs the latest version unless told which, with its digest', () => {
       temp.store.scripts.addVersion('scr_shared', { manifest: unsignedManifest({ name: 'scr_shared', version: 3, body: 'echo 3' }), signature: null, createdBy: 'test', createdAt: 2 });
       const latest = create('scr_shared', ['agt_a']);

@@ -56,6 +56,15 @@ export interface Decision {
 }
 
 const invalid = (field: string, message: string) => ApiError.invalidField('body', field, message);
+
+/**
+ * The selection as the request made it, kept with the job ("tag web in acme" says more than the
+ * agents it matched): the older top-level agentIds are targets.agentIds (resolveTargets checked
+ * that only one of the two is given).
+ */
+function requestedTargets(request: Pick<CreateJobRequest, 'targets' | 'agentIds'>): JobTargets {
+  return request.agentIds ? { ...request.targets, agentIds: [...request.agentIds] } : { ...request.targets };
+}
 /** The API's defaults, for callers inside the collector (the runbook engine) that leave fields out. */
 const DEFAULTS = JobInputSchema.parse({ scriptId: '-', agentIds: ['-'] });
 
@@ -144,6 +153,7 @@ export class JobService {
       concurrency: request.concurrency ?? DEFAULTS.concurrency,
       ratePerSec: request.ratePerSec ?? DEFAULTS.ratePerSec,
       createdBy: request.createdBy, createdAt: now, requestedBy: request.requestedBy ?? null,
+      targets: requestedTargets(request),
     };
     this.store.transaction(() => {
       this.store.jobs.create(job, agents.map((a) => a.id), () => newId('run'));

@@ -28,6 +28,8 @@ describe('the runbook engine', () => {
     const id = alertId();
     expect(lastRun()).toMatchObject({ runbookId: 'rbk_fix', alertId: id, agentId: WEB.agentId, tenantId: 'acme', state: 'running', stepIndex: 0 });
     expect(h.jobsOf(id).map((j) => [j.scriptId, j.createdBy, j.runbookRunId])).toEqual([['scr_clean', 'runbook:rbk_fix', lastRun().id]]);
+    // The step's job names the alert's agent as its targets, and no user asked for it.
+    expect(h.jobsOf(id)[0]).toMatchObject({ targets: { agentIds: [WEB.agentId] }, requestedByUserId: null });
 
     h.at(10 * SEC);
     h.report(currentJob(), 'succeeded', 0, 'cleaned 3 GB\n');

@@ -44,7 +44,8 @@ export function runbookJobsOf(service: Pick<JobService, 'create' | 'cancel'>, st
   return {
     create(request) {
       const job = service.create({
-        scriptId: request.scriptId, version: request.version, agentIds: [request.agentId], params: request.params, args: request.args,
+        // The job keeps these targets: the alert's agent, by id.
+        scriptId: request.scriptId, version: request.version, targets: { agentIds: [request.agentId] }, params: request.params, args: request.args,
         createdBy: request.createdBy, alertId: request.alertId, runbookRunId: request.runbookRunId,
         approvalRequired: request.approvalRequired, visibleTenants: request.visibleTenants,
         onCreated: (record) => request.onCreated(record),

@@ -17,6 +17,7 @@ describe('searching a job\'s runs', () => {
       id: 'job_1', scriptId: script.id, scriptName: script.name, version: 1, digest: script.digest, alertId: null, runbookRunId: null, tenantId: 'acme',
       status: 'active', approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: {}, args: [],
       offline: 'run_on_reconnect', expiresAt: 1000, concurrency: 10, ratePerSec: 10, createdBy: 'test', createdAt: 1, requestedBy: null,
+      targets: { agentIds: agents },
     };
     let n = 0;
     temp.store.jobs.create(record, agents, () => `run_${++n}`);

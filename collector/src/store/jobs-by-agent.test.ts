@@ -11,7 +11,7 @@ describe('listing the jobs of one agent', () => {
     const record: JobRecord = {
       id, scriptId: 'scr_1', scriptName: 'scr_1', version: 1, digest: 'd', alertId: null, runbookRunId: null, tenantId: 'acme',
       status: 'active', approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: {}, args: [],
-      offline: 'run_on_reconnect', expiresAt: createdAt + 1000, concurrency: 10, ratePerSec: 10, createdBy: 'test', createdAt, requestedBy: null,
+      offline: 'run_on_reconnect', expiresAt: createdAt + 1000, concurrency: 10, ratePerSec: 10, createdBy: 'test', createdAt, requestedBy: null, targets: { agentIds },
       ...extra,
     };
     temp.store.jobs.create(record, agentIds, () => `run_${++runs}`);
@@ -49,8 +49,12 @@ describe('listing the jobs of one agent', () => {
     expect(temp.store.jobs.listSummaries({ agentId: 'agt_2', visibleTenants: ['acme'] }).map((j) => j.id)).toEqual(['job_only_2', 'job_both']);
   });
 
-  it('returns every run of each job, so the page can pick the agent\'s own', () => {
-    const both = temp.store.jobs.list({ agentId: 'agt_2' }).find((j) => j.id === 'job_both');
-    expect(both?.runs.map((r) => r.agentId)).toEqual(['agt_1', 'agt_2']);
+  it('carries the agent\'s own run without output, and every job\'s counts, instead of the runs', () => {
+    const both = temp.store.jobs.listItems({ agentId: 'agt_2' }).find((j) => j.id === 'job_both');
+    expect(both?.agentRun).toMatchObject({ jobId: 'job_both', agentId: 'agt_2', state: 'queued' });
+    expect(both?.agentRun).not.toHaveProperty('stdout');
+    expect(both?.counts.queued).toBe(2);
+    expect(both).not.toHaveProperty('runs');
+    expect(temp.store.jobs.listItems({ agentId: 'agt_2' }).map((j) => j.id)).toEqual(['job_only_2', 'job_both']);
   });
 });

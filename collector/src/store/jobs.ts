@@ -1,4 +1,4 @@
-import type { Job, JobResult, JobRun, JobRunProgress, JobStatus, JobSummary, RunState } from '@vigil/shared';
+import type { Job, JobListItem, JobResult, JobRun, JobRunProgress, JobStatus, JobSummary, JobTargets, JobTargetsBrief, RunState } from '@vigil/shared';
 import type { Db } from './database.js';
 import { parseJson } from './json.js';
 import { likePattern } from './like-pattern.js';
@@ -6,9 +6,9 @@ import { likePattern } from './like-pattern.js';
 /**
  * A job as stored, without runs or counts. `requestedBy` is who asked for it, for change control:
  * `user:<id>`, `token:<id>` for the bootstrap token (which has no user), or null for the system
- * (a runbook).
+ * (a runbook); the API shows the user's id of it (requestedByUserId).
  */
-export interface JobRecord extends Omit<Job, 'runs' | 'counts'> {
+export interface JobRecord extends Omit<Job, 'runs' | 'counts' | 'requestedByUserId'> {
   requestedBy: string | null;
 }
 
@@ -35,6 +35,17 @@ export interface JobListFilter {
 }
 
 const UNFINISHED = "('queued', 'sent', 'running')";
+/** Every column of jobs but targets, which may name up to 100,000 agents: lists read it in brief. */
+const RECORD_COLUMNS = `id, script_id, script_name, alert_id, args, tenant_id, created_by, created_at, version, digest, params, offline_policy,
+  expires_at, concurrency, rate_per_sec, status, approval_required, requested_by_user_id, decided_by, decided_at, decision,
+  decision_comment, runbook_run_id`;
+const FULL_COLUMNS = `${RECORD_COLUMNS}, targets`;
+/** The targets without their agent ids, and how many ids there were; SQLite's JSON functions keep the ids out of the process. */
+const BRIEF_COLUMNS = `${RECORD_COLUMNS},
+  CASE WHEN json_valid(targets) THEN json_remove(targets, '$.agentIds') END AS targets,
+  CASE WHEN json_valid(targets) THEN json_array_length(targets, '$.agentIds') END AS target_agent_id_count`;
+/** SQLite binds at most 32,766 values per statement: longer lists of ids go in slices of this many. */
+const BIND_SLICE = 10_000;
 const RUN_PROGRESS_COLUMNS = `id, job_id, agent_id, state, exit_code, signal, NULL AS stdout, NULL AS stderr, stdout_truncated, stderr_truncated,
   error, queued_at, sent_at, started_at, finished_at, duration_ms`;
 const FINISHED_RETURNING = 'RETURNING id, job_id, agent_id, state, exit_code, stdout, stderr, error, finished_at';
@@ -69,6 +80,14 @@ export function emptyCounts(): JobCounts {
   return { queued: 0, sent: 0, running: 0, succeeded: 0, failed: 0, timed_out: 0, rejected: 0, error: 0, expired: 0, cancelled: 0 };
 }
 
+function slices<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += BIND_SLICE) out.push(items.slice(i, i + BIND_SLICE));
+  return out;
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
 /** Jobs and their runs. Every write that can touch thousands of runs is one statement or one transaction. */
 export class JobStore {
   private readonly recordStmt;
@@ -80,7 +99,7 @@ export class JobStore {
   private readonly runStmt;
 
   constructor(private readonly db: Db) {
-    this.recordStmt = db.prepare('SELECT * FROM jobs WHERE id = ?');
+    this.recordStmt = db.prepare(`SELECT ${FULL_COLUMNS} FROM jobs WHERE id = ?`);
     this.countsStmt = db.prepare('SELECT state, COUNT(*) AS n FROM job_runs WHERE job_id = ? GROUP BY state');
     this.markSentStmt = db.prepare("UPDATE job_runs SET state = 'sent', sent_at = ? WHERE id = ? AND state IN ('queued', 'sent')");
     this.markRunningStmt = db.prepare(
@@ -102,12 +121,12 @@ export class JobStore {
       this.db
         .prepare(
           `INSERT INTO jobs (id, script_id, script_name, alert_id, args, tenant_id, created_by, created_at, version, digest, params, offline_policy,
-             expires_at, concurrency, rate_per_sec, status, approval_required, requested_by_user_id, runbook_run_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             expires_at, concurrency, rate_per_sec, status, approval_required, requested_by_user_id, runbook_run_id, targets)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(job.id, job.scriptId, job.scriptName, job.alertId, JSON.stringify(job.args), job.tenantId, job.createdBy, job.createdAt,
           job.version, job.digest, JSON.stringify(job.params), job.offline, job.expiresAt, job.concurrency, job.ratePerSec, job.status,
-          job.approval.required ? 1 : 0, job.requestedBy, job.runbookRunId);
+          job.approval.required ? 1 : 0, job.requestedBy, job.runbookRunId, job.targets === null ? null : JSON.stringify(job.targets));
       const insertRun = this.db.prepare("INSERT INTO job_runs (id, job_id, agent_id, state, queued_at) VALUES (?, ?, ?, 'queued', ?)");
       return agentIds.map((agentId) => {
         const id = newRunId();
@@ -145,19 +164,74 @@ export class JobStore {
   }
 
   /**
-   * Newest first. `visibleTenants` (null: all) keeps the jobs every run of which is on an agent of
-   * those tenants: a job spanning tenants shows only to who sees all of them, so no run leaks.
+   * Newest first, every run with its output. `visibleTenants` (null: all) keeps the jobs every run
+   * of which is on an agent of those tenants: a job spanning tenants shows only to who sees all of
+   * them, so no run leaks. Meant for short lists (an alert's jobs); see `listItems`.
    */
   list(filter: JobListFilter = {}): Job[] {
-    return this.listRecords(filter).map((record) => ({ ...toSummary(record, this.counts(record.id)), runs: this.runsOf(record.id) }));
+    return this.listSummaries(filter).map((summary) => ({ ...summary, runs: this.runsOf(summary.id) }));
   }
 
-  /** The same without runs (approvals, the live stream). */
+  /** The same without runs, targets in full (approvals: the approver sees exactly what was asked). */
   listSummaries(filter: JobListFilter = {}): JobSummary[] {
-    return this.listRecords(filter).map((record) => toSummary(record, this.counts(record.id)));
+    const records = this.listRecords(filter, FULL_COLUMNS);
+    const counts = this.countsOfJobs(records.map((r) => r.id));
+    return records.map((record) => toSummary(record, counts.get(record.id) ?? emptyCounts()));
   }
 
-  private listRecords(filter: JobListFilter): JobRecord[] {
+  /**
+   * GET /api/v1/jobs: the same without runs and with targets in brief, so that the answer's size
+   * does not grow with the jobs' agents; with `agentId`, each job carries that agent's run
+   * (without output). A fixed number of statements however many jobs are listed.
+   */
+  listItems(filter: JobListFilter = {}): JobListItem[] {
+    const rows = this.listRows(filter, BRIEF_COLUMNS);
+    const ids = rows.map((r) => r.id);
+    const counts = this.countsOfJobs(ids);
+    const agentRuns = filter.agentId ? this.runsOfAgentIn(filter.agentId, ids) : undefined;
+    return rows.map((row) => {
+      // The row's targets are the brief's JSON, read by toBrief, not a JobTargets for toRecord.
+      const { targets: _none, ...summary } = toSummary(toRecord({ ...row, targets: null }), counts.get(row.id) ?? emptyCounts());
+      const item: JobListItem = { ...summary, targets: toBrief(row) };
+      const agentRun = agentRuns?.get(row.id);
+      return agentRun ? { ...item, agentRun } : item;
+    });
+  }
+
+  /** Runs per state of each of these jobs: one grouped query (per slice of ids). */
+  private countsOfJobs(jobIds: readonly string[]): Map<string, JobCounts> {
+    const counts = new Map<string, JobCounts>();
+    for (const slice of slices(jobIds)) {
+      const rows = this.db
+        .prepare(`SELECT job_id, state, COUNT(*) AS n FROM job_runs WHERE job_id IN (${placeholders(slice.length)}) GROUP BY job_id, state`)
+        .all(...slice) as Array<{ job_id: string; state: RunState; n: number }>;
+      for (const row of rows) {
+        let of = counts.get(row.job_id);
+        if (!of) counts.set(row.job_id, (of = emptyCounts()));
+        of[row.state] = row.n;
+      }
+    }
+    return counts;
+  }
+
+  /** The agent's run in each of these jobs, without output, by job. */
+  private runsOfAgentIn(agentId: string, jobIds: readonly string[]): Map<string, JobRunProgress> {
+    const runs = new Map<string, JobRunProgress>();
+    for (const slice of slices(jobIds)) {
+      const rows = this.db
+        .prepare(`SELECT ${RUN_PROGRESS_COLUMNS} FROM job_runs WHERE agent_id = ? AND job_id IN (${placeholders(slice.length)}) ORDER BY rowid`)
+        .all(agentId, ...slice) as RawRun[];
+      // One run per agent and job (targets are resolved to distinct agents); the first, should there be more.
+      for (const row of rows) if (!runs.has(row.job_id)) runs.set(row.job_id, toProgress(row));
+    }
+    return runs;
+  }
+
+  private listRecords(filter: JobListFilter, columns: string): JobRecord[] {
+    return this.listRows(filter, columns).map(toRecord);
+  }
+
+  private listRows(filter: JobListFilter, columns: string): RawJob[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.alertId) { where.push('alert_id = ?'); params.push(filter.alertId); }
@@ -173,13 +247,13 @@ export class JobStore {
       params.push(...filter.visibleTenants);
     }
     params.push(filter.limit ?? 100);
-    const sql = `SELECT * FROM jobs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
-    return (this.db.prepare(sql).all(...params) as RawJob[]).map(toRecord);
+    const sql = `SELECT ${columns} FROM jobs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
+    return this.db.prepare(sql).all(...params) as RawJob[];
   }
 
   /** Jobs the dispatcher works on: active ones (at start, after a restart). */
   activeRecords(): JobRecord[] {
-    return (this.db.prepare("SELECT * FROM jobs WHERE status = 'active'").all() as RawJob[]).map(toRecord);
+    return (this.db.prepare(`SELECT ${FULL_COLUMNS} FROM jobs WHERE status = 'active'`).all() as RawJob[]).map(toRecord);
   }
 
   /** The distinct tenants of the agents a job runs on: whom the job and its results belong to. */
@@ -312,7 +386,9 @@ interface RawJob {
   created_at: number; version: number; digest: string; params: string; offline_policy: JobRecord['offline']; expires_at: number;
   concurrency: number; rate_per_sec: number; status: JobStatus; approval_required: number; requested_by_user_id: string | null;
   decided_by: string | null; decided_at: number | null; decision: 'approved' | 'rejected' | null; decision_comment: string | null;
-  runbook_run_id: string | null;
+  runbook_run_id: string | null; targets: string | null;
+  /** Read in brief only: how many agent ids the targets named (null: none). */
+  target_agent_id_count?: number | null;
 }
 
 function toRecord(r: RawJob): JobRecord {
@@ -322,11 +398,27 @@ function toRecord(r: RawJob): JobRecord {
     approval: { required: r.approval_required === 1, decidedBy: r.decided_by, decidedAt: r.decided_at, decision: r.decision, comment: r.decision_comment },
     params: parseJson(r.params, {}), args: parseJson(r.args, []), offline: r.offline_policy, expiresAt: r.expires_at,
     concurrency: r.concurrency, ratePerSec: r.rate_per_sec, createdBy: r.created_by, createdAt: r.created_at, requestedBy: r.requested_by_user_id,
+    targets: parseJson<JobTargets | null>(r.targets, null),
   };
 }
 
-/** The public shape: who asked is change control's business, not the API's (createdBy names them). */
+/** A list's targets: read with BRIEF_COLUMNS, the ids already left out and counted. */
+function toBrief(r: RawJob): JobTargetsBrief | null {
+  const filters = parseJson<JobTargetsBrief | null>(r.targets, null);
+  if (filters === null) return null;
+  return r.target_agent_id_count ? { ...filters, agentIdCount: r.target_agent_id_count } : filters;
+}
+
+/**
+ * The user in a requester key (`user:<id>`; see approval-rules.ts requesterKey); null for a token
+ * without a user and for the system.
+ */
+function requestingUserId(requestedBy: string | null): string | null {
+  return requestedBy?.startsWith('user:') ? requestedBy.slice('user:'.length) : null;
+}
+
+/** The public shape: change control's requester key stays inside; the API shows only the user it names. */
 export function toSummary(record: JobRecord, counts: JobCounts): JobSummary {
-  const { requestedBy: _requestedBy, ...rest } = record;
-  return { ...rest, counts };
+  const { requestedBy, ...rest } = record;
+  return { ...rest, requestedByUserId: requestingUserId(requestedBy), counts };
 }

@@ -556,4 +556,13 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE json_valid(last_sections);
     `,
   },
+  {
+    version: 17,
+    name: 'the targets a job was created with',
+    sql: `
+      -- JSON, as the request named the agents (a tag, a site, ids...); NULL for the jobs before it,
+      -- whose selection was never recorded (their runs still say which agents they reached).
+      ALTER TABLE jobs ADD COLUMN targets TEXT;
+    `,
+  },
 ];

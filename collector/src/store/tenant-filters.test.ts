@@ -57,6 +57,7 @@ describe('tenant filters of the stores', () => {
         id, scriptId: script.id, scriptName: script.name, version: 1, digest: script.digest, alertId: null, runbookRunId: null, tenantId,
         status: 'active', approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: {}, args: [],
         offline: 'run_on_reconnect', expiresAt: at + 60_000, concurrency: 10, ratePerSec: 10, createdBy: 'test', createdAt: at, requestedBy: null,
+        targets: { agentIds: agents },
       };
       jobs.create(record, agents, () => `run_${++run}`);
     };

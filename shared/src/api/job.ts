@@ -13,15 +13,34 @@ export const RunStateSchema = z.enum(['queued', 'sent', 'running', 'succeeded', 
 export type RunState = z.infer<typeof RunStateSchema>;
 export const FINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'timed_out', 'rejected', 'error', 'expired', 'cancelled'];
 
-/** Which agents a job runs on: every field given narrows (tags: all of them); agentIds adds none, it is its own selection. */
-export const JobTargetsSchema = z.object({
+const JobTargetFieldsSchema = z.object({
   tenant: SlugSchema.optional(),
   site: SlugSchema.optional(),
   tags: z.array(z.string().min(1).max(64)).max(32).optional(),
   os: ScriptOsSchema.optional(),
   agentIds: z.array(z.string().min(1)).min(1).max(100_000).optional(),
-}).strict().refine((t) => Object.values(t).some((v) => v !== undefined), { message: 'name at least one of tenant, site, tags, os, agentIds' });
+}).strict();
+
+/** Which agents a job runs on: every field given narrows (tags: all of them); agentIds adds none, it is its own selection. */
+export const JobTargetsSchema = JobTargetFieldsSchema
+  .refine((t) => Object.values(t).some((v) => v !== undefined), { message: 'name at least one of tenant, site, tags, os, agentIds' });
 export type JobTargets = z.infer<typeof JobTargetsSchema>;
+
+/**
+ * A job's targets in a list: as given, except that agents named by id are counted instead of
+ * listed (up to 100,000 ids), so that a list stays small however many agents a job named.
+ */
+export const JobTargetsBriefSchema = JobTargetFieldsSchema.omit({ agentIds: true }).extend({
+  agentIdCount: z.number().int().min(1).optional(),
+});
+export type JobTargetsBrief = z.infer<typeof JobTargetsBriefSchema>;
+
+/** Targets in brief (see JobTargetsBriefSchema); a brief is returned as it is. */
+export function briefTargets(targets: JobTargets | JobTargetsBrief): JobTargetsBrief {
+  // Full targets never carry agentIdCount and a brief never carries agentIds: reading both covers either.
+  const { agentIds, ...filters } = targets as JobTargets & JobTargetsBrief;
+  return agentIds ? { ...filters, agentIdCount: agentIds.length } : filters;
+}
 
 /** What a job does with the runs of agents that are offline: run them when they reconnect (before expiry), or let them expire. */
 export const OfflinePolicySchema = z.enum(['run_on_reconnect', 'expire']);
@@ -103,7 +122,11 @@ export const JobSchema = z.object({
   concurrency: z.number(),
   ratePerSec: z.number(),
   createdBy: z.string(),
+  /** The user who asked for the job; null when a runbook did, or an API token without a user. */
+  requestedByUserId: z.string().nullable(),
   createdAt: z.number(),
+  /** The agents as the request named them (each agent they matched has one run); null for jobs older than the record. */
+  targets: JobTargetsSchema.nullable(),
   /** Runs per state. */
   counts: z.record(RunStateSchema, z.number()),
   /** Every run; `GET /api/v1/jobs/:id/runs` pages and searches them. */
@@ -130,18 +153,52 @@ export type JobSummary = z.infer<typeof JobSummarySchema>;
 export const JobRunProgressSchema = JobRunSchema.omit({ stdout: true, stderr: true });
 export type JobRunProgress = z.infer<typeof JobRunProgressSchema>;
 
+/**
+ * One job of GET /api/v1/jobs: its summary (counts per run state, no runs) with its targets in
+ * brief; listing one agent's jobs (`?agentId=`), also that agent's run, without its output.
+ */
+export const JobListItemSchema = JobSummarySchema.omit({ targets: true }).extend({
+  targets: JobTargetsBriefSchema.nullable(),
+  agentRun: JobRunProgressSchema.optional(),
+});
+export type JobListItem = z.infer<typeof JobListItemSchema>;
+
+/** GET /api/v1/jobs, newest first. */
+export const JobListSchema = z.object({ jobs: z.array(JobListItemSchema) });
+export type JobList = z.infer<typeof JobListSchema>;
+
 /** GET /api/v1/jobs/:id/runs: one page of the runs that match, and how many match in all. */
 export const JobRunPageSchema = z.object({ runs: z.array(JobRunSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 export type JobRunPage = z.infer<typeof JobRunPageSchema>;
 
 /**
  * GET /api/v1/jobs/:id/stream (WebSocket): a snapshot of the job and its runs without output,
- * then every run change and every change of the job's status or counts; the server closes it
+ * then the output the running runs printed so far, then every run change, every chunk of output
+ * as it arrives, and every change of the job's status, counts or approval; the server closes it
  * (1000) once the job is over (finished, cancelled or rejected).
  */
 export const JobStreamMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job.snapshot'), job: JobSummarySchema.extend({ runs: z.array(JobRunProgressSchema) }) }),
   z.object({ type: z.literal('run.updated'), run: JobRunProgressSchema }),
-  z.object({ type: z.literal('job.updated'), status: JobStatusSchema, counts: z.record(RunStateSchema, z.number()) }),
+  z.object({
+    type: z.literal('job.updated'),
+    status: JobStatusSchema,
+    counts: z.record(RunStateSchema, z.number()),
+    /** Who decided on the approval, when, how and why (absent from collectors that predate it). */
+    approval: JobApprovalSchema.optional(),
+  }),
+  /**
+   * What a running run printed, live and best effort: `offset` is how many UTF-8 bytes of that
+   * stream came before `data`. A watcher appends a chunk that continues what it has and ignores
+   * the rest; once the run is final, its stored output (from the runs) replaces all of it.
+   */
+  z.object({
+    type: z.literal('run.output'),
+    runId: z.string(),
+    agentId: z.string(),
+    stream: z.enum(['stdout', 'stderr']),
+    offset: z.number().int().nonnegative(),
+    data: z.string(),
+  }),
 ]);
 export type JobStreamMessage = z.infer<typeof JobStreamMessageSchema>;

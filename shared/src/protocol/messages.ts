@@ -72,6 +72,42 @@ export const JobResultSchema = z.object({
 });
 export type JobResult = z.infer<typeof JobResultSchema>;
 
+/** The most a job.output chunk carries, in UTF-8 bytes; agents send more output as more chunks. */
+export const JOB_OUTPUT_CHUNK_MAX_BYTES = 16 * 1024;
+
+/**
+ * What a running script printed since the agent's last chunk of that stream, for whoever watches
+ * the run live. Best effort: sent only while connected (never spooled), so a watcher may miss
+ * chunks, and a gap shows as an offset that does not continue what came before. The run's
+ * job.result still carries the whole captured output and is what counts.
+ */
+export const JobOutputSchema = z.object({
+  type: z.literal('job.output'),
+  runId: Id,
+  stream: z.enum(['stdout', 'stderr']),
+  /** UTF-8 bytes of this stream the agent sent before this chunk. */
+  offset: z.number().int().nonnegative(),
+  data: z.string().min(1).max(JOB_OUTPUT_CHUNK_MAX_BYTES)
+    .refine((data) => utf8ByteLength(data) <= JOB_OUTPUT_CHUNK_MAX_BYTES, `a chunk carries at most ${JOB_OUTPUT_CHUNK_MAX_BYTES} bytes`),
+});
+export type JobOutputMessage = z.infer<typeof JobOutputSchema>;
+export type OutputStream = JobOutputMessage['stream'];
+
+/** Bytes of `text` in UTF-8, without encoding it (lone surrogates count as the 3-byte U+FFFD they become). */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 export const HeartbeatSchema = z.object({ type: z.literal('heartbeat'), ts: EpochMs });
 
 export const AgentMessageSchema = z.discriminatedUnion('type', [
@@ -79,6 +115,7 @@ export const AgentMessageSchema = z.discriminatedUnion('type', [
   FrameSchema,
   JobStartedSchema,
   JobResultSchema,
+  JobOutputSchema,
   HeartbeatSchema,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessageSchema>;
@@ -103,6 +140,11 @@ export const WelcomeSchema = z.object({
   lastSeq: z.number().int().nonnegative(),
   serverTime: EpochMs,
   heartbeatSec: z.number().int().positive(),
+  /**
+   * The collector takes job.output (live script output). Agents send it only then: a collector
+   * from before it closes the connection on a message type it does not know.
+   */
+  liveOutput: z.boolean().optional(),
 });
 
 export const AckSchema = z.object({ type: z.literal('ack'), seq: z.number().int().positive() });

@@ -1,4 +1,4 @@
-import { JobStatusSchema, RunStateSchema, type Job, type JobRunPage, type JobSummary } from '@vigil/shared';
+import { JobStatusSchema, RunStateSchema, type Job, type JobList, type JobListItem, type JobRunPage, type JobSummary } from '@vigil/shared';
 import { Option, type Command } from 'commander';
 import { apiPath } from '../api-client.js';
 import { connect } from '../connection.js';
@@ -6,6 +6,7 @@ import { followJob, printJobResult } from '../job-follow.js';
 import { formatCounts } from '../job-progress.js';
 import { RUN_TABLE_HEADERS, runRow } from '../job-table.js';
 import { jsonOption, positiveInt, waitTimeoutOption } from '../options.js';
+import { formatJobTargets } from '../target-selection.js';
 import { formatTime, orDash, printJson, printTable, say, type Cell } from '../output.js';
 
 function statusCell(status: JobSummary['status']): Cell {
@@ -14,11 +15,14 @@ function statusCell(status: JobSummary['status']): Cell {
   return status;
 }
 
-/** One line per job, for `jobs ls` and `approvals ls`. */
-export function printJobList(jobs: readonly JobSummary[], emptyMessage: string): void {
+/** One line per job, for `jobs ls` (summaries, targets in brief) and `approvals ls` (summaries). */
+export function printJobList(jobs: ReadonlyArray<JobSummary | JobListItem>, emptyMessage: string): void {
   printTable(
-    ['ID', 'SCRIPT', 'VERSION', 'STATUS', 'RUNS', 'TENANT', 'BY', 'CREATED'],
-    jobs.map((j) => [j.id, j.scriptName, String(j.version), statusCell(j.status), formatCounts(j.counts) || '-', orDash(j.tenantId), j.createdBy, formatTime(j.createdAt)]),
+    ['ID', 'SCRIPT', 'VERSION', 'STATUS', 'RUNS', 'TENANT', 'TARGETS', 'BY', 'CREATED'],
+    jobs.map((j) => [
+      j.id, j.scriptName, String(j.version), statusCell(j.status), formatCounts(j.counts) || '-', orDash(j.tenantId), formatJobTargets(j.targets),
+      j.createdBy, formatTime(j.createdAt),
+    ]),
     emptyMessage,
   );
 }
@@ -61,7 +65,7 @@ Examples:
     .option('--limit <n>', 'at most this many jobs (server default 100)', positiveInt)
     .addOption(jsonOption('the jobs (an array)'))
     .action(async (opts: { status?: JobSummary['status']; limit?: number; json?: boolean }, command: Command) => {
-      const { jobs: listed } = await connect(command).get<{ jobs: JobSummary[] }>('/api/v1/jobs', { status: opts.status, limit: opts.limit });
+      const { jobs: listed } = await connect(command).get<JobList>('/api/v1/jobs', { status: opts.status, limit: opts.limit });
       // Filtered here too, should the server not know the filter.
       const shown = opts.status ? listed.filter((j) => j.status === opts.status) : listed;
       if (opts.json) return printJson(shown);

@@ -1,19 +1,23 @@
-import type { Job, JobStatus } from '@vigil/shared';
+import type { JobList, JobStatus } from '@vigil/shared';
 import { useEffect } from 'preact/hooks';
 import { formatTime } from '../../app/api.js';
 import { Link } from '../../app/router.js';
 import { useResource } from '../../ui/use-resource.js';
+import { runCount } from '../remediation/job-facts.js';
 import { formatRunDuration } from './format.js';
-import { describeRun, toneClass } from './run-progress.js';
+import { describeRun, startWatch, toneClass } from './run-progress.js';
 
 const LIMIT = 50;
 const STATUS_BADGE: Record<JobStatus, string> = {
   awaiting_approval: 'badge badge-warn', active: 'badge', finished: 'badge badge-ok', cancelled: 'badge', rejected: 'badge badge-bad',
 };
 
-/** The jobs that ran (or wait to run) on this agent, newest first, with this agent's own run. `version` re-fetches. */
+/**
+ * The jobs that ran (or wait to run) on this agent, newest first, with this agent's own run: the
+ * list carries that run (without output) beside each job's counts. `version` re-fetches.
+ */
 export function JobHistory({ agentId, version, onSignedOut }: { agentId: string; version: number; onSignedOut: () => void }) {
-  const { data, error, loading, reload } = useResource<{ jobs: Job[] }>(`/api/v1/jobs?agentId=${encodeURIComponent(agentId)}&limit=${LIMIT}`, onSignedOut);
+  const { data, error, loading, reload } = useResource<JobList>(`/api/v1/jobs?agentId=${encodeURIComponent(agentId)}&limit=${LIMIT}`, onSignedOut);
   useEffect(() => {
     if (version > 0) reload();
   }, [version, reload]);
@@ -28,12 +32,14 @@ export function JobHistory({ agentId, version, onSignedOut }: { agentId: string;
           <thead><tr><th>Job</th><th>Script</th><th>Job status</th><th>This agent's run</th><th>Took</th><th>Created by</th><th>Created</th></tr></thead>
           <tbody>
             {data.jobs.map((job) => {
-              const run = job.runs.find((r) => r.agentId === agentId) ?? null;
-              const described = describeRun({ jobId: job.id, status: job.status, run });
+              const run = job.agentRun ?? null;
+              const agents = runCount(job.counts);
+              // Said as the live run is said, from the run the list carries.
+              const described = describeRun(startWatch({ id: job.id, status: job.status, runs: run ? [run] : [] }, agentId));
               return (
                 <tr key={job.id} data-job-id={job.id}>
                   <td><Link href={`/jobs/${encodeURIComponent(job.id)}`}>{job.id}</Link></td>
-                  <td>{job.scriptName}<div class="sub">v{job.version}{job.runs.length > 1 && ` · ${job.runs.length} agents`}</div></td>
+                  <td>{job.scriptName}<div class="sub">v{job.version}{agents > 1 && ` · ${agents.toLocaleString()} agents`}</div></td>
                   <td><span class={STATUS_BADGE[job.status]}>{job.status.replace('_', ' ')}</span></td>
                   <td><span class={toneClass(described.tone)} data-run-state={run?.state ?? ''}>{described.text}</span></td>
                   <td>{formatRunDuration(run?.durationMs)}</td>

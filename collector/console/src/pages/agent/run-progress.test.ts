@@ -1,13 +1,14 @@
 import type { JobRunProgress, JobSummary } from '@vigil/shared';
 import { describe, expect, it } from 'vitest';
-import { applyStreamMessage, describeRun, isFinalRun, isWatchOver, type RunWatch } from './run-progress.js';
+import { EMPTY_OUTPUT } from '../../ui/live-output.js';
+import { applyStreamMessage, describeRun, isFinalRun, isWatchOver, startWatch, type RunWatch } from './run-progress.js';
 
 const run = (agentId: string, extra: Partial<JobRunProgress> = {}): JobRunProgress => ({
   id: `run_${agentId}`, jobId: 'job_1', agentId, state: 'queued', exitCode: null, signal: null, stdoutTruncated: false, stderrTruncated: false,
   error: null, queuedAt: 1, sentAt: null, startedAt: null, finishedAt: null, durationMs: null, ...extra,
 });
 const counts = { queued: 0, sent: 0, running: 0, succeeded: 0, failed: 0, timed_out: 0, rejected: 0, error: 0, expired: 0, cancelled: 0 };
-const start: RunWatch = { jobId: 'job_1', status: 'active', run: null };
+const start: RunWatch = { jobId: 'job_1', status: 'active', run: null, output: EMPTY_OUTPUT };
 
 describe('following a run through the job stream', () => {
   it('picks this agent\'s run out of the snapshot and its updates', () => {
@@ -24,6 +25,21 @@ describe('following a run through the job stream', () => {
     expect(describeRun(watch)).toEqual({ text: 'succeeded (exit 0)', tone: 'ok' });
     watch = applyStreamMessage(watch, { type: 'job.updated', status: 'finished', counts }, 'agt_me');
     expect(watch.status).toBe('finished');
+  });
+
+  it('grows this agent\'s run output as chunks arrive, ignoring other agents\' and repeats', () => {
+    let watch = startWatch({ id: 'job_1', status: 'active', runs: [run('agt_me', { state: 'running' })] }, 'agt_me');
+    expect(watch.run?.state).toBe('running');
+    const chunk = (agentId: string, offset: number, data: string) =>
+      ({ type: 'run.output' as const, runId: `run_${agentId}`, agentId, stream: 'stdout' as const, offset, data });
+    watch = applyStreamMessage(watch, chunk('agt_me', 0, 'first-line\n'), 'agt_me');
+    watch = applyStreamMessage(watch, chunk('agt_other', 0, 'not mine\n'), 'agt_me');
+    const before = watch;
+    watch = applyStreamMessage(watch, chunk('agt_me', 0, 'first-line\n'), 'agt_me');
+    expect(watch).toBe(before);
+    watch = applyStreamMessage(watch, chunk('agt_me', 11, 'second-line\n'), 'agt_me');
+    expect(watch.output.stdout.text).toBe('first-line\nsecond-line\n');
+    expect(watch.output.stderr.text).toBe('');
   });
 
   it('says when a job waits for approval, and when the approver refused it', () => {

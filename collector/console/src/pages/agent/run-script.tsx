@@ -3,6 +3,8 @@ import { useMemo, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../../app/api.js';
 import { Link } from '../../app/router.js';
 import { Field, FormError } from '../../ui/field.js';
+import { FollowingOutput } from '../../ui/following-output.js';
+import { hasLiveOutput, type LiveOutput } from '../../ui/live-output.js';
 import { useResource } from '../../ui/use-resource.js';
 import { formatRunDuration } from './format.js';
 import { initialParamValues, paramHint, paramPayload, placeParamErrors, type ParamInput } from './param-form.js';
@@ -119,9 +121,9 @@ export function RunScript({ agent, onSignedOut, onJobsChanged }: Props) {
             {!over && stream !== 'live' && <span class="hint">{stream === 'retrying' ? 'stream lost, reconnecting…' : 'connecting…'}</span>}
             {!over && <button type="button" onClick={cancel}>Cancel</button>}
           </p>
-          {!over && <p class="hint">{watch.status === 'awaiting_approval' ? 'An approver other than you must approve the job before it is sent.' : 'The output arrives when the run finishes.'}</p>}
+          {!over && watch.status === 'awaiting_approval' && <p class="hint">An approver other than you must approve the job before it is sent.</p>}
           {watchError && <p class="form-error" role="alert">{watchError}</p>}
-          {result && <RunOutput run={result} />}
+          {result ? <RunOutput run={result} /> : <LiveRunOutput output={watch.output} started={watch.run?.state === 'running' || hasLiveOutput(watch.output)} />}
         </div>
       )}
     </section>
@@ -149,9 +151,26 @@ function ParamControl({ param, value, onChange }: { param: ScriptParam; value: P
   }
 }
 
+/**
+ * What the run printed so far, growing as it prints; kept on screen after the run ends until its
+ * stored output (the whole of it, authoritative) replaces it.
+ */
+function LiveRunOutput({ output, started }: { output: LiveOutput; started: boolean }) {
+  if (!started) return null;
+  return (
+    // Not read out chunk by chunk: the panel around it is a polite live region for the run's state.
+    <div class="run-output" data-live-output="" aria-live="off">
+      <p class="hint">Live: what the script printed so far.</p>
+      <FollowingOutput label="Standard output" text={output.stdout.text || (output.stderr.bytes > 0 ? '(no output)' : '(nothing printed yet)')} />
+      {output.stderr.text && <FollowingOutput class="output output-stderr" label="Standard error" text={output.stderr.text} />}
+      {(output.stdout.missed || output.stderr.missed) && <p class="hint">Some of the live output was missed; all of it shows when the run ends.</p>}
+    </div>
+  );
+}
+
 function RunOutput({ run }: { run: JobRun }) {
   return (
-    <div class="run-output">
+    <div class="run-output" data-final-output="">
       <p class="hint">
         {run.exitCode !== null && <>exit code <strong data-exit-code={run.exitCode}>{run.exitCode}</strong> · </>}
         took {formatRunDuration(run.durationMs)}

@@ -1,7 +1,7 @@
 import type { Job, JobRun, JobStreamMessage } from '@vigil/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiFailure, getToken, jobStreamUrl } from '../../app/api.js';
-import { applyStreamMessage, isWatchOver, type RunWatch } from './run-progress.js';
+import { applyStreamMessage, isWatchOver, startWatch, type RunWatch } from './run-progress.js';
 
 /** The job stream closes with this code when the token stopped being valid. */
 const STREAM_UNAUTHORIZED = 4401;
@@ -11,9 +11,10 @@ const STREAM_DONE = 1000;
 export type StreamState = 'connecting' | 'live' | 'retrying' | 'closed';
 
 /**
- * Follows `job`'s run on `agentId` live over the job stream (GET /api/v1/jobs/:id/stream), which
- * carries the run's progress but not its output: once the run is final, the run with its stdout
- * and stderr is read from the job. A dropped stream reconnects (its snapshot catches up).
+ * Follows `job`'s run on `agentId` live over the job stream (GET /api/v1/jobs/:id/stream): its
+ * progress, and what it prints as it prints it. Once the run is final, the run with its stored
+ * stdout and stderr (the whole captured output, which the live copy may lack parts of) is read
+ * from the job. A dropped stream reconnects: its snapshot and the output replayed after it catch up.
  */
 export function useRunWatch(job: Job | null, agentId: string, onSignedOut: () => void, onOver: () => void) {
   const [watch, setWatch] = useState<RunWatch | null>(null);
@@ -31,7 +32,7 @@ export function useRunWatch(job: Job | null, agentId: string, onSignedOut: () =>
       setStream('closed');
       return;
     }
-    let state: RunWatch = { jobId: job.id, status: job.status, run: job.runs.find((r) => r.agentId === agentId) ?? null };
+    let state: RunWatch = startWatch(job, agentId);
     setWatch(state);
     let socket: WebSocket | null = null;
     let retry: number | undefined;
@@ -60,6 +61,7 @@ export function useRunWatch(job: Job | null, agentId: string, onSignedOut: () =>
     };
 
     const update = (next: RunWatch) => {
+      if (next === state) return;
       state = next;
       setWatch(next);
       if (isWatchOver(next)) void settle();

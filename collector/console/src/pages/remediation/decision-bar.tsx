@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Job, JobSummary } from '@vigil/shared';
 import { api, ApiFailure } from '../../app/api.js';
+import { describeTargets } from './job-facts.js';
 
 export type Verdict = 'approve' | 'reject';
 
@@ -41,7 +42,7 @@ export function DecisionBar({ job, verdict, onDecided, onClose, onSignedOut }: {
   return (
     <form class="decision-bar" onSubmit={submit} aria-label={`${verb} job ${job.id}`}>
       <strong>{verb}</strong>
-      <span>{job.scriptName} v{job.version}</span>
+      <span>{job.scriptName} v{job.version} on {describeTargets(job)}</span>
       <input ref={input} aria-label="Comment" placeholder="Comment (optional): change number, reason…" maxLength={2000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
       <button type="submit" class={verdict === 'approve' ? 'primary' : 'danger'} disabled={busy}>{verb}</button>
       <button type="button" onClick={onClose}>Cancel</button>

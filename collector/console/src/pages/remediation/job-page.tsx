@@ -70,7 +70,7 @@ function JobView({ me, params, onSignedOut }: PageProps) {
   }, [jobId, filters, offset]);
   const page = useResource<JobRunPage>(runsPath, onSignedOut);
   const missing = page.error?.status === 404;
-  const stream = useJobStream(missing ? null : jobId, onSignedOut);
+  const stream = useJobStream(missing ? null : jobId, onSignedOut, selected);
   const job = stream.job;
 
   const runs = useMemo(() => (page.data?.runs ?? []).map((run) => withLiveProgress(run, stream.runs.get(run.id))), [page.data, stream.version]);
@@ -142,7 +142,7 @@ function JobView({ me, params, onSignedOut }: PageProps) {
         {page.data && runs.length === 0 && <p class="empty">{filters.state || filters.q ? 'No runs match.' : 'This job has no runs.'}</p>}
         {runs.length > 0 && <RunsTable runs={runs} hostnames={hostnames} selected={selected} onSelect={(id) => setSelected(id === selected ? '' : id)} />}
       </section>
-      {selectedRun && <RunOutput run={selectedRun} hostname={hostnames.get(selectedRun.agentId) ?? null} onClose={() => setSelected('')} />}
+      {selectedRun && <RunOutput run={selectedRun} live={stream.outputs.get(selectedRun.id)} hostname={hostnames.get(selectedRun.agentId) ?? null} onClose={() => setSelected('')} />}
     </div>
   );
 }

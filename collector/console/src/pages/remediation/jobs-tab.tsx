@@ -1,4 +1,4 @@
-import type { JobSummary } from '@vigil/shared';
+import type { JobList } from '@vigil/shared';
 import { formatTime } from '../../app/api.js';
 import { Link } from '../../app/router.js';
 import { useResource } from '../../ui/use-resource.js';
@@ -11,7 +11,7 @@ import { useEvery } from '../../ui/use-every.js';
 
 /** The most recent jobs shown; older ones are reached through the API and the CLI. */
 const JOB_LIMIT = 50;
-/** The list answers each job with all its runs, so it is read again at a gentle pace. */
+/** Read again at a steady pace; the list holds summaries and counts, never runs, however big the jobs. */
 const REFRESH_MS = 10_000;
 
 interface Props {
@@ -24,8 +24,7 @@ interface Props {
 export function JobsTab({ query, update, onSignedOut }: Props) {
   const status = parseStatus(query.status);
   const path = `/api/v1/jobs?limit=${JOB_LIMIT}${status ? `&status=${status}` : ''}`;
-  // Typed as summaries: the list's runs are not used here (the job page pages through them).
-  const jobs = useResource<{ jobs: JobSummary[] }>(path, onSignedOut);
+  const jobs = useResource<JobList>(path, onSignedOut);
   useEvery(REFRESH_MS, jobs.reload);
   const list = jobs.data?.jobs ?? [];
 

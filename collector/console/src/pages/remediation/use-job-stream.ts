@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JobRunProgress, JobStreamMessage, JobSummary } from '@vigil/shared';
 import { getToken, jobStreamUrl } from '../../app/api.js';
+import { applyOutput, EMPTY_OUTPUT, type LiveOutput } from '../../ui/live-output.js';
+import { isFinalRunState } from './run-states.js';
 
 /** Close codes of GET /api/v1/jobs/:id/stream (see the collector's job-stream.ts). */
 const JOB_OVER = 1000;
 const JOB_MISSING = 1008;
 const STREAM_UNAUTHORIZED = 4401;
-/** The console closes with this to read a fresh snapshot. */
-const RESNAPSHOT = 4000;
 
 export type StreamStatus = 'connecting' | 'live' | 'over' | 'reconnecting' | 'missing';
 
@@ -16,6 +16,12 @@ export interface JobStream {
   job: JobSummary | null;
   /** Every run's latest progress (no output), by run id. */
   runs: ReadonlyMap<string, JobRunProgress>;
+  /**
+   * What unfinished runs printed so far, by run id, as it arrives. A run's live copy is let go
+   * once it is final (its stored output is read with the runs), except the followed run's, which
+   * stays on screen until the stored output replaces it.
+   */
+  outputs: ReadonlyMap<string, LiveOutput>;
   /** Bumped on every change, for memos over `runs`. */
   version: number;
   status: StreamStatus;
@@ -24,13 +30,17 @@ export interface JobStream {
 }
 
 /**
- * A job's live progress over its WebSocket stream: a snapshot, then run and job updates, until
+ * A job's live progress over its WebSocket stream: a snapshot and the output printed so far, then
+ * run updates, output as it is printed, and the job's status, counts and approval decision, until
  * the server closes it because the job is over. A dropped stream reconnects with backoff and
- * starts again from a fresh snapshot. A decision on the job's approval is not in the updates (they
- * carry status and counts), so a status leaving `awaiting_approval` re-reads the snapshot too.
+ * starts again from a fresh snapshot (the replayed output overlaps what is had, and is merged).
+ * `followRunId` is the run whose output is on screen.
  */
-export function useJobStream(jobId: string | null, onSignedOut: () => void): JobStream {
+export function useJobStream(jobId: string | null, onSignedOut: () => void, followRunId = ''): JobStream {
   const runs = useRef(new Map<string, JobRunProgress>());
+  const outputs = useRef(new Map<string, LiveOutput>());
+  const followed = useRef(followRunId);
+  followed.current = followRunId;
   const [job, setJob] = useState<JobSummary | null>(null);
   const [version, setVersion] = useState(0);
   const [status, setStatus] = useState<StreamStatus>('connecting');
@@ -53,10 +63,12 @@ export function useJobStream(jobId: string | null, onSignedOut: () => void): Job
     let retry: number | undefined;
     let attempt = 0;
     let stopped = false;
-    let lastStatus: JobSummary['status'] | null = null;
-    /** Set when the approval was decided: the next snapshot says by whom (even if the job is over by then). */
-    let wantSnapshot = false;
     runs.current = new Map();
+    outputs.current = new Map();
+    /** A final run's live output is not needed any more, unless it is the one on screen. */
+    const letGoIfFinal = (run: JobRunProgress) => {
+      if (isFinalRunState(run.state) && run.id !== followed.current) outputs.current.delete(run.id);
+    };
     setJob(null);
     setStatus('connecting');
 
@@ -75,31 +87,30 @@ export function useJobStream(jobId: string | null, onSignedOut: () => void): Job
           attempt = 0;
           const { runs: snapshotRuns, ...summary } = message.job;
           runs.current = new Map(snapshotRuns.map((run) => [run.id, run]));
-          lastStatus = summary.status;
+          // Runs that ended while the stream was down: their output is read with the runs now.
+          for (const run of snapshotRuns) letGoIfFinal(run);
           setJob(summary);
           setStatus('live');
         } else if (message.type === 'run.updated') {
           runs.current.set(message.run.id, message.run);
+          letGoIfFinal(message.run);
+        } else if (message.type === 'run.output') {
+          const run = runs.current.get(message.runId);
+          // Output that straggles in after its run is final changes nothing shown.
+          if (run && isFinalRunState(run.state)) return;
+          const had = outputs.current.get(message.runId) ?? EMPTY_OUTPUT;
+          const next = applyOutput(had, message);
+          if (next === had) return;
+          outputs.current.set(message.runId, next);
         } else {
-          const decided = lastStatus === 'awaiting_approval' && message.status !== 'awaiting_approval';
-          lastStatus = message.status;
-          setJob((current) => (current ? { ...current, status: message.status, counts: message.counts } : current));
-          // Who decided, when and why come with a snapshot only: ask for one.
-          if (decided) {
-            wantSnapshot = true;
-            socket?.close(RESNAPSHOT, 'approval decided; fresh snapshot');
-          }
+          const { status: jobStatus, counts, approval } = message;
+          setJob((current) => (current ? { ...current, status: jobStatus, counts, ...(approval ? { approval } : {}) } : current));
         }
         changed();
       };
       socket.onclose = (event) => {
         if (stopped) return;
         if (event.code === STREAM_UNAUTHORIZED) return signedOut.current();
-        if (wantSnapshot) {
-          wantSnapshot = false;
-          retry = window.setTimeout(connect, 0);
-          return;
-        }
         if (event.code === JOB_OVER) return setStatus('over');
         if (event.code === JOB_MISSING) return setStatus('missing');
         // Exponential backoff with jitter, capped at 30 s.
@@ -119,10 +130,18 @@ export function useJobStream(jobId: string | null, onSignedOut: () => void): Job
     };
   }, [jobId]);
 
+  // Another run on screen: a final run's live copy kept for the one before is not needed any more.
+  useEffect(() => {
+    for (const runId of outputs.current.keys()) {
+      const run = runs.current.get(runId);
+      if (run && isFinalRunState(run.state) && runId !== followRunId) outputs.current.delete(runId);
+    }
+  }, [followRunId]);
+
   const adopt = (fresh: JobSummary) => {
     const { runs: _runs, ...summary } = fresh as JobSummary & { runs?: unknown };
     setJob((current) => ({ ...summary, counts: current?.counts ?? summary.counts }));
   };
 
-  return { job, runs: runs.current, version, status, adopt };
+  return { job, runs: runs.current, outputs: outputs.current, version, status, adopt };
 }
