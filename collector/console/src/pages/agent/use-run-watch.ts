@@ -1,11 +1,10 @@
 import type { Job, JobRun, JobStreamMessage } from '@vigil/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiFailure, getToken, jobStreamUrl } from '../../app/api.js';
+import { openReconnectingSocket } from '../../ui/reconnecting-socket.js';
 import { applyStreamMessage, isWatchOver, startWatch, type RunWatch } from './run-progress.js';
 
-/** The job stream closes with this code when the token stopped being valid. */
-const STREAM_UNAUTHORIZED = 4401;
-/** And with this one when the job is over. */
+/** The job stream closes with this code when the job is over. */
 const STREAM_DONE = 1000;
 
 export type StreamState = 'connecting' | 'live' | 'retrying' | 'closed';
@@ -34,16 +33,14 @@ export function useRunWatch(job: Job | null, agentId: string, onSignedOut: () =>
     }
     let state: RunWatch = startWatch(job, agentId);
     setWatch(state);
-    let socket: WebSocket | null = null;
-    let retry: number | undefined;
-    let attempt = 0;
+    let stopSocket = (): void => {};
     let stopped = false;
     let settled = false;
 
     const settle = async () => {
       if (settled) return;
       settled = true;
-      socket?.close();
+      stopSocket();
       setStream('closed');
       try {
         const full = await api<Job>('GET', `/api/v1/jobs/${encodeURIComponent(job.id)}`);
@@ -68,41 +65,33 @@ export function useRunWatch(job: Job | null, agentId: string, onSignedOut: () =>
     };
 
     const connect = () => {
-      const token = getToken();
-      if (!token) return callbacks.current.onSignedOut();
-      setStream(attempt === 0 ? 'connecting' : 'retrying');
-      socket = new WebSocket(jobStreamUrl(job.id, token));
-      socket.onmessage = (event) => {
-        let message: JobStreamMessage;
-        try {
-          message = JSON.parse(String(event.data)) as JobStreamMessage;
-        } catch {
-          return;
-        }
-        if (message.type === 'job.snapshot') {
-          attempt = 0;
-          setStream('live');
-        }
-        update(applyStreamMessage(state, message, agentId));
-      };
-      socket.onclose = (event) => {
-        if (stopped || settled) return;
-        if (event.code === STREAM_UNAUTHORIZED) return callbacks.current.onSignedOut();
+      setStream('connecting');
+      stopSocket = openReconnectingSocket<JobStreamMessage>({
+        url: () => {
+          const token = getToken();
+          return token ? jobStreamUrl(job.id, token) : null;
+        },
+        onSignedOut: () => callbacks.current.onSignedOut(),
         // Over: the job and its runs are final, whatever the last message was.
-        if (event.code === STREAM_DONE) return void settle();
-        const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
-        attempt += 1;
-        setStream('retrying');
-        retry = window.setTimeout(connect, delay);
-      };
+        isFinalClose: (event) => event.code === STREAM_DONE,
+        onFinalClose: () => void settle(),
+        onRetry: () => setStream('retrying'),
+        onMessage: (message, connected) => {
+          if (settled) return;
+          if (message.type === 'job.snapshot') {
+            connected();
+            setStream('live');
+          }
+          update(applyStreamMessage(state, message, agentId));
+        },
+      });
     };
 
     if (isWatchOver(state)) void settle();
     else connect();
     return () => {
       stopped = true;
-      window.clearTimeout(retry);
-      socket?.close();
+      stopSocket();
     };
   }, [job, agentId]);
 

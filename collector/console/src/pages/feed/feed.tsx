@@ -3,6 +3,7 @@ import { api, getToken, streamUrl, type Alert, type AlertFeedMessage } from '../
 import type { PageProps } from '../../app/pages.js';
 import { Link, readQuery, writeQuery } from '../../app/router.js';
 import { Countdown } from '../../ui/countdown.js';
+import { openReconnectingSocket } from '../../ui/reconnecting-socket.js';
 import { useVirtualRows } from '../../ui/virtual-rows.js';
 import { feedItems, FILTER_KEYS, siteKey, stepAlert, type FeedFilters, type FeedItem } from './feed-rows.js';
 import './feed.css';
@@ -10,8 +11,6 @@ import './feed.css';
 const ROW_HEIGHT = 44;
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 const STATES = ['open', 'acknowledged'] as const;
-/** The stream closes with this code when the token stopped being valid. */
-const STREAM_UNAUTHORIZED = 4401;
 
 interface Acting { id: string; kind: 'ack' | 'resolve' }
 
@@ -47,46 +46,21 @@ function useStream(onSignedOut: () => void) {
     changed();
   }, [changed]);
 
-  useEffect(() => {
-    let socket: WebSocket | null = null;
-    let retry: number | undefined;
-    let attempt = 0;
-    let stopped = false;
-    const connect = () => {
+  useEffect(() => openReconnectingSocket<AlertFeedMessage>({
+    url: () => {
       const token = getToken();
-      if (!token) return signedOut.current();
-      setStatus(attempt === 0 ? 'connecting…' : 'reconnecting…');
-      socket = new WebSocket(streamUrl(token));
-      socket.onmessage = (event) => {
-        let message: AlertFeedMessage;
-        try {
-          message = JSON.parse(String(event.data)) as AlertFeedMessage;
-        } catch {
-          return;
-        }
-        if (message.type === 'snapshot') {
-          attempt = 0;
-          setStatus('live');
-        }
-        apply(message);
-      };
-      socket.onclose = (event) => {
-        if (stopped) return;
-        if (event.code === STREAM_UNAUTHORIZED) return signedOut.current();
-        // Exponential backoff with jitter, capped at 30 s.
-        const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
-        attempt += 1;
-        setStatus(`disconnected; retrying in ${Math.ceil(delay / 1000)} s`);
-        retry = window.setTimeout(connect, delay);
-      };
-    };
-    connect();
-    return () => {
-      stopped = true;
-      window.clearTimeout(retry);
-      socket?.close();
-    };
-  }, [apply]);
+      return token ? streamUrl(token) : null;
+    },
+    onSignedOut: () => signedOut.current(),
+    onRetry: (delay) => setStatus(`disconnected; retrying in ${Math.ceil(delay / 1000)} s`),
+    onMessage: (message, connected) => {
+      if (message.type === 'snapshot') {
+        connected();
+        setStatus('live');
+      }
+      apply(message);
+    },
+  }), [apply]);
 
   useEffect(() => {
     const visible = () => {
@@ -191,9 +165,10 @@ export function FeedPage({ me, onSignedOut }: PageProps) {
           <option value="priority">Group by priority</option>
         </select>
         <span class="hint">j/k select · a acknowledge · r resolve</span>
-        <span class="spacer" />
-        <span class="count">{matching} of {all.length} alerts</span>
-        <span class="status" data-status={status === 'live' ? 'live' : 'down'}>{status}</span>
+        <span class="feed-state">
+          <span class="count">{matching} of {all.length} alerts</span>
+          <span class="status" data-status={status === 'live' ? 'live' : 'down'}>{status}</span>
+        </span>
       </form>
       {acting && actingAlert && (
         <ActionBar acting={acting} alert={actingAlert} onDone={(after) => { if (after) upsert(after); setActing(null); }} />

@@ -2,12 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JobRunProgress, JobStreamMessage, JobSummary } from '@vigil/shared';
 import { getToken, jobStreamUrl } from '../../app/api.js';
 import { applyOutput, EMPTY_OUTPUT, type LiveOutput } from '../../ui/live-output.js';
+import { openReconnectingSocket } from '../../ui/reconnecting-socket.js';
 import { isFinalRunState } from './run-states.js';
 
 /** Close codes of GET /api/v1/jobs/:id/stream (see the collector's job-stream.ts). */
 const JOB_OVER = 1000;
 const JOB_MISSING = 1008;
-const STREAM_UNAUTHORIZED = 4401;
 
 export type StreamStatus = 'connecting' | 'live' | 'over' | 'reconnecting' | 'missing';
 
@@ -59,10 +59,6 @@ export function useJobStream(jobId: string | null, onSignedOut: () => void, foll
 
   useEffect(() => {
     if (jobId === null) return;
-    let socket: WebSocket | null = null;
-    let retry: number | undefined;
-    let attempt = 0;
-    let stopped = false;
     runs.current = new Map();
     outputs.current = new Map();
     /** A final run's live output is not needed any more, unless it is the one on screen. */
@@ -72,19 +68,18 @@ export function useJobStream(jobId: string | null, onSignedOut: () => void, foll
     setJob(null);
     setStatus('connecting');
 
-    const connect = () => {
-      const token = getToken();
-      if (!token) return signedOut.current();
-      socket = new WebSocket(jobStreamUrl(jobId, token));
-      socket.onmessage = (event) => {
-        let message: JobStreamMessage;
-        try {
-          message = JSON.parse(String(event.data)) as JobStreamMessage;
-        } catch {
-          return;
-        }
+    const stop = openReconnectingSocket<JobStreamMessage>({
+      url: () => {
+        const token = getToken();
+        return token ? jobStreamUrl(jobId, token) : null;
+      },
+      onSignedOut: () => signedOut.current(),
+      isFinalClose: (event) => event.code === JOB_OVER || event.code === JOB_MISSING,
+      onFinalClose: (event) => setStatus(event.code === JOB_MISSING ? 'missing' : 'over'),
+      onRetry: () => setStatus('reconnecting'),
+      onMessage: (message, connected) => {
         if (message.type === 'job.snapshot') {
-          attempt = 0;
+          connected();
           const { runs: snapshotRuns, ...summary } = message.job;
           runs.current = new Map(snapshotRuns.map((run) => [run.id, run]));
           // Runs that ended while the stream was down: their output is read with the runs now.
@@ -107,26 +102,12 @@ export function useJobStream(jobId: string | null, onSignedOut: () => void, foll
           setJob((current) => (current ? { ...current, status: jobStatus, counts, ...(approval ? { approval } : {}) } : current));
         }
         changed();
-      };
-      socket.onclose = (event) => {
-        if (stopped) return;
-        if (event.code === STREAM_UNAUTHORIZED) return signedOut.current();
-        if (event.code === JOB_OVER) return setStatus('over');
-        if (event.code === JOB_MISSING) return setStatus('missing');
-        // Exponential backoff with jitter, capped at 30 s.
-        const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
-        attempt += 1;
-        setStatus('reconnecting');
-        retry = window.setTimeout(connect, delay);
-      };
-    };
-    connect();
+      },
+    });
     return () => {
-      stopped = true;
-      window.clearTimeout(retry);
+      stop();
       if (frame.current !== null) cancelAnimationFrame(frame.current);
       frame.current = null;
-      socket?.close();
     };
   }, [jobId]);
 
