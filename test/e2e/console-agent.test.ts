@@ -5,13 +5,13 @@
  * with parameters and seeing its output and exit code, watching a slow script's output grow while
  * it runs, the job history, and a viewer who gets no way to run anything.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Alert, JobList } from '@vigil/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import type { Child } from '../helpers/child.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { CONSOLE_PASSWORD, HAVE_CHROMIUM, launchBrowser, logIn, openConsole, screenshotPath, warnNoChromium } from '../helpers/browser.js';
+import { ConsoleBrowser, createUsers, HAVE_CHROMIUM, logIn, screenshotPath, warnNoChromium } from '../helpers/browser.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -27,13 +27,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the agent page in a real browser', () => {
   let agent: Child;
   let agentId: string;
   let hostname: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let browser: ConsoleBrowser;
 
   /** A logged-in page on the agent page, with its error list and CSP violations watched. */
   async function openAgentPage(username: string, path = `/agents/${agentId}`): Promise<{ page: Page; errors: string[] }> {
-    const { page, context, errors } = await openConsole(browser, collector.url);
-    contexts.push(context);
+    const { page, context, errors } = await browser.open(collector.url);
     await logIn(page, username);
     await context.addInitScript(WATCH_CSP);
     await page.goto(`${collector.url}${path}`);
@@ -49,10 +47,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the agent page in a real browser', () => {
     agentId = await enrollAgent(collector.url, token, `${tmp.path}/agent`);
     // Development mode: the agent runs the unsigned scripts a loopback collector sends.
     agent = runAgent(`${tmp.path}/agent`, '1s', { allowUnsigned: true });
-    for (const [username, role] of [['agent-tech', 'technician'], ['agent-viewer', 'viewer']] as const) {
-      const created = await collector.api('POST', '/api/v1/users', { username, password: CONSOLE_PASSWORD, role, tenants: ['acme'] });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-    }
+    await createUsers(collector, [['agent-tech', 'technician', ['acme']], ['agent-viewer', 'viewer', ['acme']]]);
 
     // Two scripts: a plain one, and one declaring parameters (an unsigned manifest may declare them too).
     const hello = await collector.api('POST', '/api/v1/scripts', {
@@ -97,11 +92,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the agent page in a real browser', () => {
       return body.lastSeq >= 3 ? body : undefined;
     }, 30_000);
     hostname = detail.hostname;
-    browser = await launchBrowser();
+    browser = await ConsoleBrowser.launch();
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
     await agent?.stop();
     await collector?.stop();

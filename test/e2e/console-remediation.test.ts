@@ -5,13 +5,13 @@
  * (the requester gets no buttons, another admin approves and rejects in the browser), cancelling
  * a job, runbooks with their triggering rule, and a viewer who gets no approve or cancel buttons.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { JobRun, JobSummary, WhoAmI } from '@vigil/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollAgent, runAgent } from '../helpers/agent.js';
 import type { Child } from '../helpers/child.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { CONSOLE_PASSWORD, HAVE_CHROMIUM, launchBrowser, logIn, openConsole, screenshotPath, warnNoChromium } from '../helpers/browser.js';
+import { CONSOLE_PASSWORD, ConsoleBrowser, createUsers, HAVE_CHROMIUM, logIn, screenshotPath, warnNoChromium } from '../helpers/browser.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -26,8 +26,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
   let agent: Child;
   let agentId: string;
   let hostname: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let browser: ConsoleBrowser;
   const pages = new Map<string, { page: Page; errors: string[] }>();
   let slowScriptId: string;
   let gatedScriptId: string;
@@ -38,8 +37,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
   async function pageOf(username: string): Promise<Page> {
     const existing = pages.get(username);
     if (existing) return existing.page;
-    const { page, context, errors } = await openConsole(browser, collector.url);
-    contexts.push(context);
+    const { page, errors } = await browser.open(collector.url);
     await logIn(page, username);
     pages.set(username, { page, errors });
     return page;
@@ -72,10 +70,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
     });
     hostname = online.hostname;
 
-    for (const [username, role] of [['ops-alice', 'admin'], ['ops-bob', 'admin'], ['ops-viewer', 'viewer']] as const) {
-      const created = await collector.api('POST', '/api/v1/users', { username, password: CONSOLE_PASSWORD, role, tenants: ['acme'] });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-    }
+    await createUsers(collector, [['ops-alice', 'admin', ['acme']], ['ops-bob', 'admin', ['acme']], ['ops-viewer', 'viewer', ['acme']]]);
     const login = await fetch(`${collector.url}/api/v1/auth/login`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ops-alice', password: CONSOLE_PASSWORD }),
     });
@@ -90,11 +85,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
     });
     expect(gated.status, JSON.stringify(gated.body)).toBe(201);
     gatedScriptId = gated.body.id;
-    browser = await launchBrowser();
+    browser = await ConsoleBrowser.launch();
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
     await agent?.stop();
     await collector?.stop();
@@ -350,12 +344,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the remediation pages in a real browser', () =>
     const requested: string[] = [];
     const me: WhoAmI = { user: null, tokenId: 'tok_fake', role: 'technician', tenants: ['acme'], permissions: ['jobs:read', 'jobs:run'] };
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    const { page, errors } = await browser.blank();
     await page.route('**/api/v1/auth/me', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(me) }));
     await page.route('**/api/v1/jobs/job_big/runs?*', (route) => {
       const url = new URL(route.request().url());

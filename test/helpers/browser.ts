@@ -32,13 +32,18 @@ export async function launchBrowser(): Promise<Browser> {
 export interface ConsolePage {
   page: Page;
   context: BrowserContext;
-  /** Uncaught page errors and console errors other than failed resource loads (refused requests). */
+  /** Uncaught page errors, CSP violations, and console errors other than failed resource loads (refused requests). */
   errors: string[];
 }
+
+/** Every CSP violation becomes a console error, so a test's `errors` catches an inline style or an eval. */
+const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolation',
+  (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));`;
 
 /** A fresh browser context (its own sessionStorage) with one page, not yet navigated. */
 export async function newConsoleContext(browser: Browser, viewport = { width: 1440, height: 900 }): Promise<ConsolePage> {
   const context = await browser.newContext({ viewport });
+  await context.addInitScript(REPORT_CSP_VIOLATIONS);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   const errors: string[] = [];
