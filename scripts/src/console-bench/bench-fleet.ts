@@ -20,6 +20,21 @@ export interface BenchFleet {
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 
+/** A fixed-seed Fisher–Yates shuffle: the same order every run. */
+export function shuffled<T>(items: readonly T[], seed = 1): T[] {
+  const out = [...items];
+  let state = seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 export function benchTenant(index: number): string {
   return `bench-${String(index).padStart(2, '0')}`;
 }
@@ -89,7 +104,9 @@ export async function startBenchFleet(api: ApiClient, options: BenchFleetOptions
     agents.forEach((agent, index) => {
       agent.sectionsNext = { patches: patchScanFor(index, now) };
     });
-    scheduler = new FrameScheduler(agents, options.intervalMs, stats);
+    // Frames go out in a shuffled order, so alerts open across tenants and priorities interleaved,
+    // as a real feed's would, instead of one tenant's block after another.
+    scheduler = new FrameScheduler(shuffled(agents), options.intervalMs, stats);
     scheduler.start();
 
     let alertIds: string[] = [];
