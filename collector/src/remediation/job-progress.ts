@@ -1,7 +1,6 @@
 import type { JobStreamMessage } from '@vigil/shared';
 import type { Store } from '../store/index.js';
-
-type Listener = (message: JobStreamMessage) => void;
+import { JobListeners } from './job-listeners.js';
 
 /**
  * Live progress of jobs for whoever watches one (the job stream): run changes as they happen,
@@ -9,24 +8,20 @@ type Listener = (message: JobStreamMessage) => void;
  * Nothing is read from the store for a job nobody watches, so a bulk job pays nothing for it.
  */
 export class JobProgress {
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners: JobListeners<JobStreamMessage>;
   private readonly pendingJobs = new Set<string>();
   private flushScheduled = false;
 
-  constructor(private readonly store: Store, private readonly onListenerError: (err: unknown) => void) {}
+  constructor(private readonly store: Store, private readonly onListenerError: (err: unknown) => void) {
+    this.listeners = new JobListeners((err) => onListenerError(err));
+  }
 
-  subscribe(jobId: string, listener: Listener): () => void {
-    let set = this.listeners.get(jobId);
-    if (!set) this.listeners.set(jobId, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(jobId);
-    };
+  subscribe(jobId: string, listener: (message: JobStreamMessage) => void): () => void {
+    return this.listeners.subscribe(jobId, listener);
   }
 
   watched(jobId: string): boolean {
-    return this.listeners.has(jobId);
+    return this.listeners.watched(jobId);
   }
 
   /** Runs of the job changed state (after their commit). */
@@ -65,12 +60,6 @@ export class JobProgress {
   }
 
   private emit(jobId: string, message: JobStreamMessage): void {
-    for (const listener of [...(this.listeners.get(jobId) ?? [])]) {
-      try {
-        listener(message);
-      } catch (err) {
-        this.onListenerError(err);
-      }
-    }
+    this.listeners.emit(jobId, message);
   }
 }

@@ -2,9 +2,9 @@ import {
   SCRIPT_OUTPUT_CAP_BYTES, utf8ByteLength, type JobOutputMessage, type JobStreamMessage, type OutputStream, type RunState,
 } from '@vigil/shared';
 import type { Logger } from 'pino';
+import { JobListeners } from './job-listeners.js';
 
 export type RunOutputMessage = Extract<JobStreamMessage, { type: 'run.output' }>;
-type Listener = (message: RunOutputMessage) => void;
 
 export interface LiveOutputLimits {
   /** Bytes kept per stream of a run: what the agent captures for its result, no more. */
@@ -51,7 +51,7 @@ export class LiveOutput {
   private readonly runs = new Map<string, RunText>();
   private readonly runsOfJob = new Map<string, Set<string>>();
   private readonly runsOfAgent = new Map<string, Set<string>>();
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners: JobListeners<RunOutputMessage>;
   private total = 0;
 
   constructor(
@@ -59,7 +59,9 @@ export class LiveOutput {
     private readonly lookup: (runId: string) => RunOwner | undefined,
     private readonly log: Pick<Logger, 'debug' | 'error'>,
     private readonly limits: LiveOutputLimits = DEFAULT_LIVE_OUTPUT_LIMITS,
-  ) {}
+  ) {
+    this.listeners = new JobListeners((err, jobId) => this.log.error({ err, jobId }, 'live output listener failed'));
+  }
 
   /** Bytes kept for all runs. */
   get bytes(): number {
@@ -81,14 +83,8 @@ export class LiveOutput {
   }
 
   /** The job's chunks as they are kept, until the returned function is called. */
-  subscribe(jobId: string, listener: Listener): () => void {
-    let set = this.listeners.get(jobId);
-    if (!set) this.listeners.set(jobId, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(jobId);
-    };
+  subscribe(jobId: string, listener: (message: RunOutputMessage) => void): () => void {
+    return this.listeners.subscribe(jobId, listener);
   }
 
   /** Everything kept for the job's runs, one message per stream of a run, each from offset 0. */
@@ -143,16 +139,8 @@ export class LiveOutput {
   }
 
   private publish(run: RunText, stream: OutputStream, offset: number, data: string): void {
-    const listeners = this.listeners.get(run.jobId);
-    if (!listeners) return;
-    const message: RunOutputMessage = { type: 'run.output', runId: run.runId, agentId: run.agentId, stream, offset, data };
-    for (const listener of [...listeners]) {
-      try {
-        listener(message);
-      } catch (err) {
-        this.log.error({ err, jobId: run.jobId }, 'live output listener failed');
-      }
-    }
+    if (!this.listeners.watched(run.jobId)) return;
+    this.listeners.emit(run.jobId, { type: 'run.output', runId: run.runId, agentId: run.agentId, stream, offset, data });
   }
 
   private remember(run: RunText): void {
