@@ -1,5 +1,6 @@
 import type { JobResult } from '@vigil/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { seedJob } from '../testing/jobs.js';
 import { seedScript } from '../testing/scripts.js';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
 import type { JobRecord } from './jobs.js';
@@ -7,17 +8,9 @@ import type { JobRecord } from './jobs.js';
 /** GET /api/v1/jobs reads listItems: summaries with counts per run state, targets in brief, never runs. */
 describe('the job list', () => {
   let temp: ReturnType<typeof openTempStore>;
-  let runs = 0;
 
-  const createJob = (id: string, createdAt: number, agentIds: string[], extra: Partial<JobRecord> = {}) => {
-    const record: JobRecord = {
-      id, scriptId: 'scr_1', scriptName: 'scr_1', version: 1, digest: 'd', alertId: null, runbookRunId: null, tenantId: 'acme',
-      status: 'active', approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: {}, args: [],
-      offline: 'run_on_reconnect', expiresAt: createdAt + 1000, concurrency: 10, ratePerSec: 10, createdBy: 'test', createdAt, requestedBy: null,
-      targets: { agentIds }, ...extra,
-    };
-    return temp.store.jobs.create(record, agentIds, () => `run_${++runs}`);
-  };
+  const createJob = (id: string, createdAt: number, agentIds: string[], extra: Partial<JobRecord> = {}) =>
+    seedJob(temp.store, id, agentIds, { createdAt, expiresAt: createdAt + 1000, ...extra });
   const result = (runId: string, status: JobResult['status'], stdout: string): JobResult => ({
     type: 'job.result', runId, status, exitCode: status === 'succeeded' ? 0 : 1, signal: null, stdout, stderr: '',
     stdoutTruncated: false, stderrTruncated: false, startedAt: 2, durationMs: 1,
@@ -25,7 +18,6 @@ describe('the job list', () => {
 
   beforeEach(() => {
     temp = openTempStore();
-    runs = 0;
     for (const id of ['agt_1', 'agt_2', 'agt_3']) seedAgent(temp.store, id, { tags: ['web'] });
     seedAgent(temp.store, 'agt_globex', { tenantId: 'globex' });
     seedScript(temp.store, 'scr_1');

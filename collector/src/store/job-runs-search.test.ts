@@ -1,8 +1,8 @@
 import type { JobResult } from '@vigil/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedJob } from '../testing/jobs.js';
 import { seedScript } from '../testing/scripts.js';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
-import type { JobRecord } from './jobs.js';
 import { likePattern } from './like-pattern.js';
 
 describe('searching a job\'s runs', () => {
@@ -13,14 +13,7 @@ describe('searching a job\'s runs', () => {
     temp = openTempStore();
     for (const id of agents) seedAgent(temp.store, id);
     const script = seedScript(temp.store, 'scr_1');
-    const record: JobRecord = {
-      id: 'job_1', scriptId: script.id, scriptName: script.name, version: 1, digest: script.digest, alertId: null, runbookRunId: null, tenantId: 'acme',
-      status: 'active', approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: {}, args: [],
-      offline: 'run_on_reconnect', expiresAt: 1000, concurrency: 10, ratePerSec: 10, createdBy: 'test', createdAt: 1, requestedBy: null,
-      targets: { agentIds: agents },
-    };
-    let n = 0;
-    temp.store.jobs.create(record, agents, () => `run_${++n}`);
+    seedJob(temp.store, 'job_1', agents, { scriptId: script.id, scriptName: script.name, digest: script.digest, expiresAt: 1000 });
     const result = (runId: string, status: JobResult['status'], stdout: string, stderr = '', error?: string): JobResult => ({
       type: 'job.result', runId, status, exitCode: status === 'succeeded' ? 0 : 1, signal: null, stdout, stderr,
       stdoutTruncated: false, stderrTruncated: false, startedAt: 2, durationMs: 1, ...(error ? { error } : {}),

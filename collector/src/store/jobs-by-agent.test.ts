@@ -1,20 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedJob } from '../testing/jobs.js';
 import { seedScript } from '../testing/scripts.js';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
 import type { JobRecord } from './jobs.js';
 
 describe('listing the jobs of one agent', () => {
   let temp: ReturnType<typeof openTempStore>;
-  let runs = 0;
 
   const createJob = (id: string, createdAt: number, agentIds: string[], extra: Partial<JobRecord> = {}) => {
-    const record: JobRecord = {
-      id, scriptId: 'scr_1', scriptName: 'scr_1', version: 1, digest: 'd', alertId: null, runbookRunId: null, tenantId: 'acme',
-      status: 'active', approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: {}, args: [],
-      offline: 'run_on_reconnect', expiresAt: createdAt + 1000, concurrency: 10, ratePerSec: 10, createdBy: 'test', createdAt, requestedBy: null, targets: { agentIds },
-      ...extra,
-    };
-    temp.store.jobs.create(record, agentIds, () => `run_${++runs}`);
+    seedJob(temp.store, id, agentIds, { createdAt, expiresAt: createdAt + 1000, ...extra });
   };
 
   beforeEach(() => {

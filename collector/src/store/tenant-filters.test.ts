@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEnrollmentToken } from '../auth/enrollment-tokens.js';
+import { seedJob } from '../testing/jobs.js';
 import { seedScript } from '../testing/scripts.js';
 import { openTempStore, seedAgent } from '../testing/temp-store.js';
-import type { JobRecord } from './jobs.js';
 
 /** Lists narrowed to the tenants a caller sees: null is every tenant, a list only those. */
 describe('tenant filters of the stores', () => {
@@ -51,15 +51,8 @@ describe('tenant filters of the stores', () => {
   it('shows a job only to who sees every tenant its runs are in', () => {
     const { jobs } = temp.store;
     const script = seedScript(temp.store, 'scr_1');
-    let run = 0;
     const job = (id: string, tenantId: string | null, agents: string[], at: number) => {
-      const record: JobRecord = {
-        id, scriptId: script.id, scriptName: script.name, version: 1, digest: script.digest, alertId: null, runbookRunId: null, tenantId,
-        status: 'active', approval: { required: false, decidedBy: null, decidedAt: null, decision: null, comment: null }, params: {}, args: [],
-        offline: 'run_on_reconnect', expiresAt: at + 60_000, concurrency: 10, ratePerSec: 10, createdBy: 'test', createdAt: at, requestedBy: null,
-        targets: { agentIds: agents },
-      };
-      jobs.create(record, agents, () => `run_${++run}`);
+      seedJob(temp.store, id, agents, { scriptId: script.id, scriptName: script.name, digest: script.digest, tenantId, createdAt: at });
     };
     job('job_acme', 'acme', ['agt_a1', 'agt_a2'], 1);
     job('job_both', null, ['agt_a1', 'agt_g1'], 2);
