@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { AgentDetail } from '@vigil/shared';
 import { formatTime } from '../../app/api.js';
-import { formatAgo } from './format.js';
+import { timeAgo } from '../../ui/format-time.js';
 
 const PRESENCE_BADGE = { online: 'badge badge-ok', offline: 'badge badge-bad', unknown: 'badge' } as const;
 
@@ -22,7 +22,7 @@ export function AgentHeader({ agent, now }: { agent: AgentDetail; now: number })
         <Fact term="Agent">{agent.agentVersion}</Fact>
         <Fact term="Tenant / site">{agent.tenantId} / {agent.siteId}</Fact>
         <Fact term="Tags">{agent.tags.length ? agent.tags.map((t) => <span key={t} class="badge agent-tag">{t}</span>) : '—'}</Fact>
-        <Fact term="Last seen">{agent.lastSeenAt === null ? 'never' : `${formatAgo(agent.lastSeenAt, now)} (${formatTime(agent.lastSeenAt)})`}</Fact>
+        <Fact term="Last seen">{agent.lastSeenAt === null ? 'never' : `${timeAgo(agent.lastSeenAt, now)} (${formatTime(agent.lastSeenAt)})`}</Fact>
         <Fact term="Enrolled">{formatTime(agent.enrolledAt)}</Fact>
         {agent.revokedAt !== null && <Fact term="Revoked">{formatTime(agent.revokedAt)}</Fact>}
       </dl>

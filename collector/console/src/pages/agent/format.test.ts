@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatBytes, formatCount, formatPercent, formatRate, formatRunDuration } from './format.js';
+import { formatBytes, formatCount, formatPercent, formatRate } from './format.js';
 
 describe('agent page formatting', () => {
   it('formats bytes and rates in binary units', () => {
@@ -19,19 +19,6 @@ describe('agent page formatting', () => {
     expect(formatPercent(0)).toBe('0 %');
     expect(formatPercent(Number.NaN)).toBe('—');
     expect(formatCount(12345.4)).toBe('12,345');
-    expect(formatRunDuration(850)).toBe('850 ms');
-    expect(formatRunDuration(12_340)).toBe('12.3 s');
-    expect(formatRunDuration(245_000)).toBe('4 min 05 s');
-    expect(formatRunDuration(null)).toBe('—');
   });
 
-  it('says how long ago', () => {
-    const now = 10_000_000_000;
-    expect(formatAgo(now - 10_000, now)).toBe('just now');
-    expect(formatAgo(now - 5 * 60_000, now)).toBe('5 min ago');
-    expect(formatAgo(now - 3 * 3_600_000, now)).toBe('3 h ago');
-    expect(formatAgo(now - 3 * 86_400_000, now)).toBe('3 d ago');
-    expect(formatAgo(now + 60_000, now)).toBe('in the future');
-    expect(formatAgo(null, now)).toBe('—');
-  });
 });

@@ -4,7 +4,7 @@ import { formatTime } from '../../app/api.js';
 import { Link } from '../../app/router.js';
 import { useResource } from '../../ui/use-resource.js';
 import { runCount } from '../remediation/job-facts.js';
-import { formatRunDuration } from './format.js';
+import { formatRunDuration } from '../../ui/format-time.js';
 import { describeRun, startWatch, toneClass } from './run-progress.js';
 
 const LIMIT = 50;

@@ -6,7 +6,7 @@ import { Field, FormError } from '../../ui/field.js';
 import { FollowingOutput } from '../../ui/following-output.js';
 import { hasLiveOutput, type LiveOutput } from '../../ui/live-output.js';
 import { useResource } from '../../ui/use-resource.js';
-import { formatRunDuration } from './format.js';
+import { formatRunDuration } from '../../ui/format-time.js';
 import { initialParamValues, paramHint, paramPayload, placeParamErrors, type ParamInput } from './param-form.js';
 import { describeRun, isWatchOver, toneClass } from './run-progress.js';
 import { useRunWatch } from './use-run-watch.js';

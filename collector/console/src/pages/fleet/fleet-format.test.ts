@@ -1,22 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { osLabel, patchesLabel, patchesTitle, relativeTime } from './fleet-format.js';
-
-describe('relativeTime', () => {
-  const now = 1_700_000_000_000;
-  it('says how long ago, in the largest unit that fits', () => {
-    expect(relativeTime(now - 12_400, now)).toBe('12 s ago');
-    expect(relativeTime(now - 59_999, now)).toBe('59 s ago');
-    expect(relativeTime(now - 5 * 60_000, now)).toBe('5 min ago');
-    expect(relativeTime(now - 3 * 3_600_000 - 1, now)).toBe('3 h ago');
-    expect(relativeTime(now - 47 * 3_600_000, now)).toBe('47 h ago');
-    expect(relativeTime(now - 3 * 86_400_000, now)).toBe('3 d ago');
-  });
-
-  it('reads a time slightly ahead as now, and no time as never', () => {
-    expect(relativeTime(now + 800, now)).toBe('0 s ago');
-    expect(relativeTime(null, now)).toBe('never');
-  });
-});
+import { osLabel, patchesLabel, patchesTitle } from './fleet-format.js';
 
 describe('cell labels', () => {
   it('names the OS with its distribution and release', () => {

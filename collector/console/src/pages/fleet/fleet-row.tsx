@@ -1,7 +1,8 @@
 import type { FleetRow } from '@vigil/shared';
 import { formatTime } from '../../app/api.js';
 import { Link, navigate } from '../../app/router.js';
-import { osLabel, patchesLabel, patchesTitle, relativeTime } from './fleet-format.js';
+import { timeAgo } from '../../ui/format-time.js';
+import { osLabel, patchesLabel, patchesTitle } from './fleet-format.js';
 
 /** Every row is this tall, so the list can place any of ten thousand without measuring. */
 export const FLEET_ROW_HEIGHT = 40;
@@ -38,7 +39,7 @@ export function FleetRowView({ row, index, now }: Props) {
       <span role="cell" title={`${row.tenantId}/${row.siteId}`}>{row.tenantId} / {row.siteId}</span>
       <span role="cell" class="fleet-os" data-platform={row.os.platform} title={osLabel(row.os)}>{osLabel(row.os)}</span>
       <span role="cell" class="fleet-tags" title={row.tags.join(', ')}>{row.tags.map((t) => <span key={t} class="fleet-tag">{t}</span>)}</span>
-      <span role="cell" class="fleet-seen" title={formatTime(row.lastSeenAt)}>{relativeTime(row.lastSeenAt, now)}</span>
+      <span role="cell" class="fleet-seen" title={formatTime(row.lastSeenAt)}>{timeAgo(row.lastSeenAt, now, 'never')}</span>
       <span role="cell" class={`fleet-patches${security > 0 ? ' fleet-patches-security' : ''}`} title={patchesTitle(row.patches)}>
         {patchesLabel(row.patches)}
         {row.patches?.rebootRequired && <span class="badge badge-warn fleet-reboot">reboot</span>}

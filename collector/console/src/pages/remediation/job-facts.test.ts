@@ -1,6 +1,6 @@
 import type { WhoAmI } from '@vigil/shared';
 import { describe, expect, it } from 'vitest';
-import { describeRequester, describeTargets, formatParams, formatRunDuration, isOwnRequest, runCount, shortDigest } from './job-facts.js';
+import { describeRequester, describeTargets, formatParams, isOwnRequest, runCount, shortDigest } from './job-facts.js';
 
 const me = (username: string | null, id = 'usr_1'): WhoAmI => ({
   user: username === null ? null : {
@@ -43,14 +43,6 @@ describe('job facts', () => {
   it('names a runbook requester readably', () => {
     expect(describeRequester('runbook:rbk_1')).toBe('runbook rbk_1');
     expect(describeRequester('alice')).toBe('alice');
-  });
-
-  it('formats durations at a scale that fits', () => {
-    expect(formatRunDuration(null)).toBe('—');
-    expect(formatRunDuration(850)).toBe('850 ms');
-    expect(formatRunDuration(12_400)).toBe('12.4 s');
-    expect(formatRunDuration(185_000)).toBe('3 m 05 s');
-    expect(formatRunDuration(3_720_000)).toBe('1 h 02 m');
   });
 
   it('shortens digests', () => {

@@ -56,18 +56,6 @@ export function describeRequester(createdBy: string): string {
   return createdBy.startsWith('runbook:') ? `runbook ${createdBy.slice('runbook:'.length)}` : createdBy;
 }
 
-/** A run's duration: "850 ms", "12.4 s", "3 m 05 s", "1 h 02 m". */
-export function formatRunDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const totalSeconds = Math.floor(ms / 1000);
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  if (hours > 0) return `${hours} h ${String(minutes).padStart(2, '0')} m`;
-  return `${minutes} m ${String(seconds).padStart(2, '0')} s`;
-}
 
 /** The first characters of a digest or key fingerprint, enough to tell versions apart by eye. */
 export function shortDigest(digest: string, length = 12): string {

@@ -2,7 +2,7 @@ import type { JobRun, RunState } from '@vigil/shared';
 import { formatTime } from '../../app/api.js';
 import { Link } from '../../app/router.js';
 import { RunStateBadge } from './badges.js';
-import { formatRunDuration } from './job-facts.js';
+import { formatRunDuration } from '../../ui/format-time.js';
 import { pageWindow } from './live-runs.js';
 import { RUN_STATE_ORDER, runStateLabel } from './run-states.js';
 

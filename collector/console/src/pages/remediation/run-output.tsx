@@ -4,7 +4,7 @@ import { Link } from '../../app/router.js';
 import { FollowingOutput } from '../../ui/following-output.js';
 import { hasLiveOutput, type LiveOutput, type LiveText } from '../../ui/live-output.js';
 import { RunStateBadge } from './badges.js';
-import { formatRunDuration } from './job-facts.js';
+import { formatRunDuration } from '../../ui/format-time.js';
 import { isFinalRunState } from './run-states.js';
 
 interface Props {
