@@ -27,3 +27,4 @@ export * from './api/notification.js';
 export * from './api/maintenance.js';
 export * from './api/access.js';
 export * from './api/time-bound.js';
+export * from './api/console-pages.js';

@@ -1,3 +1,4 @@
+import { CONSOLE_PAGE_PATHS } from '@vigil/shared';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +19,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
   '.html': 'text/html; charset=utf-8',
 };
-
-/**
- * The console's page paths (collector/console/src/app/pages.ts): each serves index.html, so a page
- * can be bookmarked and reloaded. The page itself fetches its data with the user's token.
- */
-export const CONSOLE_PAGES = ['/', '/fleet', '/agents/:id', '/remediation', '/jobs/:id', '/rules', '/maintenance', '/reports'] as const;
 
 /** Names esbuild gave a content hash (app-ABCD1234.js): safe to cache for good. */
 const HASHED = /-[A-Z0-9]{8}\.(js|css)(\.map)?$/;
@@ -53,7 +48,8 @@ export async function consoleRoutes(app: FastifyInstance, _ctx: AppContext, asse
     }
     return reply.type(CONTENT_TYPES['.html']!).send(readFileSync(index));
   };
-  for (const path of CONSOLE_PAGES) app.get(path, { config: { public: true } }, servePage);
+  // Each page fetches its data with the user's token; the page itself is public.
+  for (const path of CONSOLE_PAGE_PATHS) app.get(path, { config: { public: true } }, servePage);
 
   app.get<{ Params: { name: string } }>('/assets/:name', { config: { public: true } }, async (request, reply) => {
     const { name } = request.params;

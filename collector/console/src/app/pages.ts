@@ -1,5 +1,5 @@
 import type { FunctionComponent } from 'preact';
-import type { WhoAmI } from '@vigil/shared';
+import type { ConsolePagePath, WhoAmI } from '@vigil/shared';
 import { AgentPage } from '../pages/agent/agent-page.js';
 import { FeedPage } from '../pages/feed/feed.js';
 import { FleetPage } from '../pages/fleet/fleet-page.js';
@@ -18,16 +18,19 @@ export interface PageProps {
 }
 
 /**
- * The console's pages by path. The collector serves index.html for each of these paths
- * (CONSOLE_PAGES in collector/src/api/console.ts); keep the two lists in step.
+ * The page for each path the collector serves the console at (CONSOLE_PAGE_PATHS in shared): the
+ * type requires one page per path and no other, so the two cannot drift apart.
  */
-export const PAGES: readonly { path: string; component: FunctionComponent<PageProps> }[] = [
-  { path: '/', component: FeedPage },
-  { path: '/fleet', component: FleetPage },
-  { path: '/agents/:id', component: AgentPage },
-  { path: '/remediation', component: RemediationPage },
-  { path: '/jobs/:id', component: JobPage },
-  { path: '/rules', component: RulesPage },
-  { path: '/maintenance', component: MaintenancePage },
-  { path: '/reports', component: ReportPage },
-];
+const PAGE_BY_PATH: Readonly<Record<ConsolePagePath, FunctionComponent<PageProps>>> = {
+  '/': FeedPage,
+  '/fleet': FleetPage,
+  '/agents/:id': AgentPage,
+  '/remediation': RemediationPage,
+  '/jobs/:id': JobPage,
+  '/rules': RulesPage,
+  '/maintenance': MaintenancePage,
+  '/reports': ReportPage,
+};
+
+export const PAGES: readonly { path: ConsolePagePath; component: FunctionComponent<PageProps> }[] =
+  (Object.entries(PAGE_BY_PATH) as [ConsolePagePath, FunctionComponent<PageProps>][]).map(([path, component]) => ({ path, component }));
