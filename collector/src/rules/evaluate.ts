@@ -1,7 +1,7 @@
 import { labelsMatch, type Labels, type Rule, type Sample } from '@vigil/shared';
-import { ruleForAgent, type RuleIndex } from './index-rules.js';
+import { ruleForAgent, rulesForTenant, type RuleIndex } from './index-rules.js';
 import { ruleAppliesTo } from './scope.js';
-import { ruleKeyPrefix, seriesKey } from './series-key.js';
+import { ruleKeyPrefix, seriesKeySuffix } from './series-key.js';
 import { FLAPPING_HISTORY } from './flapping.js';
 import { close, forgetIfQuiet, stepSeries, windowedValue } from './step.js';
 import type { AgentContext, EngineState, Transition } from './types.js';
@@ -32,10 +32,11 @@ export function evaluateSamples(
 
   for (const sample of samples) {
     // The common case: most metrics in a frame have no rule, and this lookup is all they cost.
-    const rules = index.byMetric.get(sample.metric);
+    const rules = rulesForTenant(index, sample.metric, agent.tenantId);
     if (rules === undefined) continue;
 
     let labels: Labels | undefined;
+    let keySuffix: string | undefined;
     for (const rule of rules) {
       if (!sampleIsFor(rule, sample) || !ruleAppliesTo(rule, agent)) continue;
       // The rule as overridden for this agent (same id, so the same series); null: switched off here.
@@ -44,7 +45,8 @@ export function evaluateSamples(
       // Each full label set is its own series: a rule on disk.used_pct without labels watches
       // every mount separately and opens one alert per mount.
       labels ??= sample.labels ?? {};
-      const key = seriesKey(rule.id, agent.agentId, labels);
+      keySuffix ??= seriesKeySuffix(agent.agentId, labels);
+      const key = (index.keyPrefixes.get(rule.id) ?? ruleKeyPrefix(rule.id)) + keySuffix;
       // A windowed rule compares (and reports) the aggregate over its window instead of the sample.
       const value = windowedValue(state, key, effective, sample.value, now);
       const step = stepSeries(state, key, effective, value, now);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ruleKeyPrefix, seriesKey } from './series-key.js';
+import { ruleKeyPrefix, seriesKey, seriesKeySuffix } from './series-key.js';
 
 describe('seriesKey', () => {
   it('is the same for the same label set in any key order', () => {
@@ -23,5 +23,9 @@ describe('seriesKey', () => {
     const key = seriesKey('r1', 'a1', { mount: '/' });
     expect(key.startsWith(ruleKeyPrefix('r1'))).toBe(true);
     expect(seriesKey('r10', 'a1', {}).startsWith(ruleKeyPrefix('r1'))).toBe(false);
+  });
+
+  it('is the rule prefix followed by the per-sample suffix', () => {
+    expect(seriesKey('r1', 'a|1', { mount: '/' })).toBe(ruleKeyPrefix('r1') + seriesKeySuffix('a|1', { mount: '/' }));
   });
 });
