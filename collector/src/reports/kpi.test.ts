@@ -46,8 +46,10 @@ describe('computeKpis', () => {
     expect(report.byPriority.P1).toEqual({ alerts: 2, meanTimeToAcknowledgeMs: 10 * M, meanTimeToResolveMs: (2 * H + 1 * H) / 2, slaCompliancePct: 50 });
     expect(report.byPriority.P3).toEqual({ alerts: 1, meanTimeToAcknowledgeMs: 30 * M, meanTimeToResolveMs: 4 * H, slaCompliancePct: 100 });
     expect(report.byPriority.P2).toEqual({ alerts: 0, meanTimeToAcknowledgeMs: null, meanTimeToResolveMs: null, slaCompliancePct: null });
-    // Two resolved automatically; one of them by its runbook.
-    expect(report.autoRemediatedPct).toBe(50);
+    // Three of the four alerts resolved (the P4 is still open); one of them, the second P1, by its
+    // runbook: 1 / 3 = 33.33 %. Not 1 of the 2 resolved automatically (50 %): the share is of every
+    // resolved alert, those a person resolved included.
+    expect(report.autoRemediatedPct).toBe(33.33);
     // 10 + 9 online days over 20 monitored days.
     expect(report.agentAvailabilityPct).toBe(95);
     expect(report.agents).toEqual({ monitored: 2, patchStatusKnown: 3 });
@@ -61,13 +63,29 @@ describe('computeKpis', () => {
     expect(report).toMatchObject({ slaCompliancePct: null, autoRemediatedPct: null, agentAvailabilityPct: null, patchCompliancePct: null });
   });
 
-  it('counts an alert whose runbook verify stage resolved as resolved without a person, and remediated', () => {
+  it('counts as auto-remediated the resolved alerts a runbook fixed, of all resolved alerts', () => {
     const alerts = [
+      // Resolved by its runbook's verify stage: fixed without a person.
       alert({ openedAt: D, resolvedAt: D + H, resolvedBy: 'runbook:rbk_1', remediated: true }),
+      // Its runbook succeeded, then the rule engine saw the value clear: fixed without a person.
+      alert({ openedAt: D, resolvedAt: D + H, resolvedBy: 'auto', remediated: true }),
+      // Cleared by itself, no runbook.
       alert({ openedAt: D, resolvedAt: D + H, resolvedBy: 'auto' }),
+      // A runbook ran, yet a person resolved it.
       alert({ openedAt: D, resolvedAt: D + H, resolvedBy: 'alice', remediated: true }),
+      // Resolved by hand without a runbook.
+      alert({ openedAt: D, resolvedAt: D + H, resolvedBy: 'bob' }),
+      // Still open: not in the share either way.
+      alert({ openedAt: D }),
     ];
     const report = computeKpis({ tenant: null, from: 0, to: 2 * D, alerts, agents: [], patches: [], securityPatchMaxAgeMs: D }, 0);
-    expect(report.autoRemediatedPct).toBe(50);
+    // Two fixed by a runbook of five resolved: 2 / 5 = 40 %.
+    expect(report.autoRemediatedPct).toBe(40);
+  });
+
+  it('says 0 %, not null, when alerts resolved and none by a runbook', () => {
+    const alerts = [alert({ openedAt: D, resolvedAt: D + H, resolvedBy: 'alice' }), alert({ openedAt: D })];
+    const report = computeKpis({ tenant: null, from: 0, to: 2 * D, alerts, agents: [], patches: [], securityPatchMaxAgeMs: D }, 0);
+    expect(report.autoRemediatedPct).toBe(0);
   });
 });

@@ -45,6 +45,14 @@ export const alertSource = (metric: string): string => metric.split('.')[0] ?? m
 const withinSla = (a: KpiAlert): boolean => a.respondBreachedAt === null && a.resolveBreachedAt === null;
 
 /**
+ * Fixed without a person: a linked runbook run succeeded, and then the alert resolved by itself
+ * (the rule engine saw the value clear, or the runbook's verify stage did). An alert a person
+ * resolved after a runbook ran is not counted: the person, not the runbook, closed it.
+ */
+const resolvedByRemediation = (a: KpiAlert): boolean =>
+  a.remediated && (a.resolvedBy === 'auto' || (a.resolvedBy?.startsWith('runbook:') ?? false));
+
+/**
  * The quarterly-review numbers for one tenant and period, from plain rows (pure: `now` is the
  * report's generation time, only recorded). Alerts count when opened in [from, to).
  */
@@ -70,8 +78,7 @@ export function computeKpis(input: KpiInput, now: number): KpiReport {
       }];
     }),
   ) as KpiReport['byPriority'];
-  // Resolved without a person: by the rule engine when the value cleared, or by a runbook's verify stage.
-  const autoResolved = alerts.filter((a) => a.resolvedAt !== null && (a.resolvedBy === 'auto' || (a.resolvedBy?.startsWith('runbook:') ?? false)));
+  const resolved = alerts.filter((a) => a.resolvedAt !== null);
   const monitored = input.agents.map((agent) => availability(agent, input.from, input.to)).filter((a) => a.monitoredMs > 0);
   const compliant = input.patches.filter((p) => p.securityPendingSince === null || input.to - p.securityPendingSince <= input.securityPatchMaxAgeMs);
   return {
@@ -82,7 +89,7 @@ export function computeKpis(input: KpiInput, now: number): KpiReport {
     alerts: { total: alerts.length, byPriority, bySource },
     slaCompliancePct: percent(clocked.filter(withinSla).length, clocked.length),
     byPriority: perPriority,
-    autoRemediatedPct: percent(autoResolved.filter((a) => a.remediated).length, autoResolved.length),
+    autoRemediatedPct: percent(resolved.filter(resolvedByRemediation).length, resolved.length),
     agentAvailabilityPct: percent(
       monitored.reduce((sum, a) => sum + a.onlineMs, 0),
       monitored.reduce((sum, a) => sum + a.monitoredMs, 0),

@@ -41,7 +41,11 @@ export const KpiReportSchema = z.object({
   /** Alerts with SLA clocks opened in the period that breached neither clock. */
   slaCompliancePct: Percent,
   byPriority: z.record(PrioritySchema, PriorityKpiSchema),
-  /** Of the alerts resolved automatically, the share whose runbook had succeeded before. */
+  /**
+   * Of the alerts opened in the period that are resolved, the share fixed without a person: a
+   * linked runbook run succeeded and the alert then resolved by itself (value cleared, or the
+   * runbook's verify stage). Alerts resolved by hand count in the whole, never in the part.
+   */
   autoRemediatedPct: Percent,
   /** Online time over monitored time, all agents of the scope together. */
   agentAvailabilityPct: Percent,

@@ -32,7 +32,7 @@ export function KpiCards({ report }: { report: KpiReport }) {
       <PercentCard kpi="patch" label="Patch compliance" value={report.patchCompliancePct} target={KPI_TARGETS.patchCompliance}
         note={`Agents without an overdue security patch, of ${formatCount(agents.patchStatusKnown)} with a known patch status`} />
       <PercentCard kpi="auto-remediated" label="Auto-remediated" value={report.autoRemediatedPct} target={KPI_TARGETS.autoRemediated}
-        note="Of the alerts resolved without a person, those a runbook fixed" />
+        note="Of the resolved alerts, those a runbook fixed without a person" />
       <div class="card kpi-card kpi-none" data-kpi="alerts" data-value={String(report.alerts.total)}>
         <div class="kpi-label">Alerts</div>
         <div class="big">{formatCount(report.alerts.total)}</div>

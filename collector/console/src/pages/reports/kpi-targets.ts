@@ -14,7 +14,7 @@ export const KPI_TARGETS = {
   slaCompliance: { goal: 95, floor: 90 },
   agentAvailability: { goal: 99.5, floor: 98 },
   patchCompliance: { goal: 95, floor: 85 },
-  /** Of automatic resolutions, the share a runbook brought about rather than the value clearing by itself. */
+  /** Of all resolved alerts, the share a runbook fixed without a person. */
   autoRemediated: { goal: 50, floor: 25 },
 } as const satisfies Record<string, KpiTarget>;
 
