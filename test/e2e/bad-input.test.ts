@@ -361,6 +361,22 @@ describe('bad input on the agent channel and the API', () => {
     const exhausted = await collector.enrollToken('acme', 'hq', ['--max-uses', '1']);
     await enrollRaw(collector.url, exhausted);
     await expect(enrollRaw(collector.url, exhausted)).rejects.toThrow(/401.*enrollment token has been used up/);
+
+    const created = await collector.api('POST', '/api/v1/enrollment-tokens', { tenant: 'acme', site: 'hq', expiresInMs: 500 });
+    expect(created.status).toBe(201);
+    const { token: expiring, expiresAt } = created.body as { token: string; expiresAt: number };
+    await waitFor('the enrollment token to expire', () => Date.now() > expiresAt);
+    const expired = await fetch(`${collector.url}/api/v1/agents/enroll`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(10_000),
+      body: JSON.stringify({
+        token: expiring, publicKey: generateAgentKeyPair().publicKey, hostname: 'late-client',
+        os: { platform: 'linux', distro: 'test', release: '1', arch: 'x64' }, agentVersion: 'test',
+      }),
+    });
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toEqual({
+      error: { code: 'enrollment_token_expired', message: `enrollment token expired at ${new Date(expiresAt).toISOString()}` },
+    });
   });
 });
 

@@ -3,9 +3,9 @@
  * again and again, kept down while agents spool to disk, and agents are killed during the outage
  * too. The ground truth is the collector's own SQLite file, read directly: every frame the agents
  * produced is stored exactly once, in the order the agents produced them; a spool that fills up
- * loses only its oldest frames, and says how many.
+ * loses only its oldest frames, and says how many, to the collector too.
  */
-import { AgentRuntimeStatusSchema, type AgentRuntimeStatus } from '@vigil/shared';
+import { AgentDetailSchema, AgentRuntimeStatusSchema, type AgentRuntimeStatus } from '@vigil/shared';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -217,5 +217,11 @@ describe('delivery under faults', () => {
     expect(missing).toEqual(range(missing[0]!, missing[0]! + missing.length - 1));
     expect(missing[0]!).toBeGreaterThan(lastBeforeOutage);
     expect(seqs.filter((s) => s > missing.at(-1)!).length).toBeGreaterThan(0);
+
+    // The collector was told: every frame sent after the outage carried the agent's count, so an
+    // operator sees the gap accounted for without reading the agent's status file.
+    const view = AgentDetailSchema.parse((await env.collector.api('GET', `/api/v1/agents/${agent!.id}`)).body);
+    expect(view.spool?.dropped).toBe(status.dropped);
+    expect(view.spool?.depth).toBeGreaterThan(0);
   }, 120_000);
 });

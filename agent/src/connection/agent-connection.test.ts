@@ -132,6 +132,23 @@ describe('AgentConnection', () => {
     await running;
   });
 
+  it('tells the collector on every frame how many frames its full queue dropped, as of sending', async () => {
+    const { conn, queue, push } = await setup({}, { queue: new MemoryFrameQueue(3) });
+    // Offline: five frames into a queue of three drop the oldest two.
+    push(5);
+    const running = conn.run();
+    await fake.waitFor(() => fake.frames.length === 3, 'the surviving backlog');
+    expect(seqsOn(1)).toEqual([3, 4, 5]);
+    // Sent together, so all three carry the figures of that moment, drops included.
+    expect(fake.frames.map((f) => f.frame.spool)).toEqual([{ dropped: 2, depth: 3 }, { dropped: 2, depth: 3 }, { dropped: 2, depth: 3 }]);
+    await until(() => queue.size === 0, 'the backlog acknowledged');
+    push();
+    await fake.waitFor(() => fake.frames.length === 4, 'a frame after the backlog');
+    expect(fake.frames[3]!.frame).toMatchObject({ seq: 6, spool: { dropped: 2, depth: 1 } });
+    await conn.stop();
+    await running;
+  });
+
   it('continues after the collector when its lastSeq is ahead of the local counter', async () => {
     const { conn, seq, push } = await setup();
     push(2);

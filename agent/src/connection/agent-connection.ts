@@ -7,6 +7,7 @@ import {
   type JobCancelMessage,
   type JobOutputMessage,
   type JobDispatchMessage,
+  type SpoolReport,
   type TrustUpdateMessage,
   type WelcomeMessage,
 } from '@vigil/shared';
@@ -281,9 +282,14 @@ export class AgentConnection {
     if (!session?.ready) return;
     const room = (this.options.maxInFlight ?? 64) - this.inFlight.size;
     if (room <= 0) return;
-    for (const frame of this.options.queue.after(this.cursor, room)) {
-      if (!session.send(frame)) break;
-      this.options.queue.sent(frame.seq);
+    const { queue } = this.options;
+    const frames = queue.after(this.cursor, room);
+    // Stamped at sending, not when queued (and after reading, which drops frames that no longer
+    // read back): the backlog of an outage reaches the collector with the drops that outage caused.
+    const spool: SpoolReport = { dropped: queue.dropped, depth: queue.size };
+    for (const frame of frames) {
+      if (!session.send({ ...frame, spool })) break;
+      queue.sent(frame.seq);
       this.cursor = frame.seq;
       this.inFlight.add(frame.seq);
     }

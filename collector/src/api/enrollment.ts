@@ -9,14 +9,18 @@ import { hashSecret } from '../auth/secrets.js';
 import { ApiError } from '../http/api-error.js';
 import { parseOr400 } from '../http/validate.js';
 import { newId } from '../store/ids.js';
+import type { EnrollmentTokenRefusal } from '../store/tokens.js';
 import { enrollmentTokenOwnership, namedTenant } from './ownership.js';
 
-const REFUSALS = {
-  unknown: 'enrollment token is not valid',
-  expired: 'enrollment token has expired',
-  exhausted: 'enrollment token has been used up',
-  revoked: 'enrollment token has been revoked',
-} as const;
+/** What a refused agent is told; only a holder of the token's secret learns when it expired. */
+function refusalMessage(refusal: EnrollmentTokenRefusal): string {
+  switch (refusal.reason) {
+    case 'unknown': return 'enrollment token is not valid';
+    case 'expired': return `enrollment token expired at ${new Date(refusal.expiresAt).toISOString()}`;
+    case 'exhausted': return 'enrollment token has been used up';
+    case 'revoked': return 'enrollment token has been revoked';
+  }
+}
 
 /**
  * Limits on the one public write, per client address (IPv6 by /64; behind a proxy that is the
@@ -102,15 +106,10 @@ export async function enrollmentRoutes(app: FastifyInstance, ctx: AppContext): P
       throw new ApiError(400, 'invalid_body', `invalid body: publicKey: ${(err as Error).message}`);
     }
     const now = ctx.now();
-    const use = ctx.store.tokens.useEnrollmentToken(hashSecret(body.token), now);
-    if (!use.ok) {
-      await refusedTokens(request);
-      request.log.warn({ reason: use.reason, hostname: body.hostname, remote: request.ip }, 'enrollment refused');
-      throw new ApiError(401, `enrollment_token_${use.reason}`, REFUSALS[use.reason]);
-    }
-    const { token } = use;
     const agentId = newId('agt');
-    ctx.store.transaction(() => {
+    // The token's use, the agent and its audit entry commit together: an agent that cannot be
+    // stored leaves the use uncounted, so retrying with a single-use token still works.
+    const redeemed = ctx.store.transaction(() => ctx.store.tokens.redeemEnrollmentToken(hashSecret(body.token), now, (token) => {
       ctx.store.agents.insert({
         id: agentId, tenantId: token.tenantId, siteId: token.siteId, hostname: body.hostname,
         os: { platform: body.os.platform, distro: body.os.distro, release: body.os.release, arch: body.os.arch },
@@ -120,7 +119,13 @@ export async function enrollmentRoutes(app: FastifyInstance, ctx: AppContext): P
         action: 'agent.enrolled', tenantId: token.tenantId, target: { type: 'agent', id: agentId },
         after: { enrollmentTokenId: token.id, siteId: token.siteId },
       });
-    });
+    }));
+    if (!redeemed.ok) {
+      await refusedTokens(request);
+      request.log.warn({ reason: redeemed.reason, hostname: body.hostname, remote: request.ip }, 'enrollment refused');
+      throw new ApiError(401, `enrollment_token_${redeemed.reason}`, refusalMessage(redeemed));
+    }
+    const { token } = redeemed;
     request.log.info({ agentId, tenant: token.tenantId, site: token.siteId, hostname: body.hostname }, 'agent enrolled');
     // The tenant's signing keys, pinned by the agent now: every later change must be signed by one of them.
     const current = ctx.trust.current(token.tenantId);

@@ -53,3 +53,38 @@ describe('IngestQueue: patch compliance through derived ages', () => {
     expect(temp.store.alerts.get(open[0]!.id)).toMatchObject({ state: 'resolved', value: 0 });
   });
 });
+
+describe('IngestQueue: the agents\' spool reports', () => {
+  let temp: ReturnType<typeof openTempStore>;
+  let queue: IngestQueue;
+
+  beforeEach(() => {
+    temp = openTempStore();
+    seedAgent(temp.store, 'agt_a');
+    queue = new IngestQueue(temp.store, new AlertService(temp.store, new AlertEvents(), silent), new CollectorMetrics(), silent, () => T0);
+  });
+  afterEach(() => temp.cleanup());
+
+  const ingest = (seq: number, spool?: { dropped: number; depth: number }) => queue.enqueue({
+    agent: agentCtx('agt_a'), receivedAt: T0 + seq, ack: () => {},
+    frame: { type: 'frame', seq, ts: T0 + seq, samples: [{ metric: 'cpu.load1', value: 1 }], sources: [], ...(spool ? { spool } : {}) },
+  });
+
+  it('stores the latest report with the frames, from a resent frame too, and keeps it when a frame carries none', () => {
+    expect(temp.store.agents.get('agt_a')!.spool).toBeNull();
+    ingest(1, { dropped: 12, depth: 3 });
+    ingest(2, { dropped: 12, depth: 2 });
+    queue.drain();
+    expect(temp.store.agents.get('agt_a')!.spool).toEqual({ dropped: 12, depth: 2 });
+    expect(temp.store.telemetry.storedSeqs('agt_a')).toEqual([1, 2]);
+
+    // A resend of a stored frame is not stored again, but what it says of the spool is current.
+    ingest(2, { dropped: 10, depth: 1 });
+    queue.drain();
+    expect(temp.store.agents.get('agt_a')!.spool).toEqual({ dropped: 10, depth: 1 });
+
+    ingest(3);
+    queue.drain();
+    expect(temp.store.agents.get('agt_a')!.spool).toEqual({ dropped: 10, depth: 1 });
+  });
+});

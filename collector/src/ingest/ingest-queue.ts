@@ -7,6 +7,7 @@ import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { takeEventsSection } from './events-section.js';
 import { evaluatedSamples } from './patch-age.js';
 import { EventMatchCounts, withEventMatches } from './event-match.js';
+import { latestSpoolReports } from './spool-reports.js';
 
 export interface QueuedFrame {
   agent: EvaluatedAgent;
@@ -23,8 +24,8 @@ export interface IngestQueueOptions {
 
 /**
  * Frames arriving within one event-loop turn are written in one transaction, acknowledged only
- * after it commits, and only then evaluated. Batching is what lets SQLite keep up: one fsync-free
- * WAL commit per batch instead of per frame.
+ * after it commits, and only then evaluated. Batching is what lets SQLite keep up: one WAL commit,
+ * and so one fsync (see openDatabase), per batch instead of per frame.
  */
 export class IngestQueue {
   private pending: QueuedFrame[] = [];
@@ -75,8 +76,15 @@ export class IngestQueue {
     const started = performance.now();
     let stored: Array<StoredFrame | false>;
     const incoming = batch.map((q) => ({ agentId: q.agent.agentId, receivedAt: q.receivedAt, ...takeEventsSection(q.frame) }));
+    const spoolReports = latestSpoolReports(incoming);
     try {
-      stored = this.store.telemetry.writeBatch(incoming);
+      // The agents' spool reports share the frames' commit (and its fsync); a resent frame's report
+      // counts too, being as fresh as the sending.
+      stored = this.store.transaction(() => {
+        const written = this.store.telemetry.writeBatch(incoming);
+        for (const [agentId, report] of spoolReports) this.store.agents.setSpool(agentId, report);
+        return written;
+      });
     } catch (err) {
       // Nothing is acknowledged, so the agents keep these frames and resend them.
       this.log.error({ err, frames: batch.length }, 'storing a batch of frames failed; not acknowledged');

@@ -1,4 +1,4 @@
-import type { OsPlatform, SourceStatus } from '@vigil/shared';
+import type { OsPlatform, SourceStatus, SpoolReport } from '@vigil/shared';
 import type { Db } from './database.js';
 import { parseJson } from './json.js';
 
@@ -17,6 +17,8 @@ export interface AgentRow {
   revokedAt: number | null;
   /** The trust document version the agent said it pins in its last hello (0: none). */
   trustVersion: number;
+  /** What its latest frame said about its spool; null until it sends a frame that says so. */
+  spool: SpoolReport | null;
 }
 
 /** Which agents a job targets: every field given must hold (tags: all of them). */
@@ -45,12 +47,13 @@ export interface AgentFilter {
 }
 
 const SELECT = `SELECT id, tenant_id, site_id, hostname, os_platform, os_distro, os_release, os_arch, agent_version,
-  tags, public_key, enrolled_at, last_seen_at, last_seq, revoked_at, trust_version FROM agents`;
+  tags, public_key, enrolled_at, last_seen_at, last_seq, revoked_at, trust_version, spool_dropped, spool_depth FROM agents`;
 
 interface RawAgent {
   id: string; tenant_id: string; site_id: string; hostname: string; os_platform: OsPlatform; os_distro: string;
   os_release: string; os_arch: string; agent_version: string; tags: string; public_key: string; enrolled_at: number;
   last_seen_at: number | null; last_seq: number; revoked_at: number | null; trust_version: number;
+  spool_dropped: number | null; spool_depth: number | null;
 }
 
 function toAgent(r: RawAgent): AgentRow {
@@ -59,6 +62,7 @@ function toAgent(r: RawAgent): AgentRow {
     os: { platform: r.os_platform, distro: r.os_distro, release: r.os_release, arch: r.os_arch },
     agentVersion: r.agent_version, tags: parseJson<string[]>(r.tags, []), publicKey: r.public_key,
     enrolledAt: r.enrolled_at, lastSeenAt: r.last_seen_at, lastSeq: r.last_seq, revokedAt: r.revoked_at, trustVersion: r.trust_version,
+    spool: r.spool_dropped === null || r.spool_depth === null ? null : { dropped: r.spool_dropped, depth: r.spool_depth },
   };
 }
 
@@ -69,6 +73,7 @@ export class AgentStore {
   private readonly intervalStatement;
   private readonly versionStatement;
   private readonly trustVersionStatement;
+  private readonly spoolStatement;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare(`${SELECT} WHERE id = ?`);
@@ -76,9 +81,13 @@ export class AgentStore {
     this.intervalStatement = db.prepare('UPDATE agents SET interval_ms = ? WHERE id = ? AND interval_ms IS NOT ?');
     this.versionStatement = db.prepare('UPDATE agents SET agent_version = ? WHERE id = ?');
     this.trustVersionStatement = db.prepare('UPDATE agents SET trust_version = ? WHERE id = ? AND trust_version IS NOT ?');
+    // Only a change is written: an agent keeping up reports the same figures frame after frame.
+    this.spoolStatement = db.prepare(
+      'UPDATE agents SET spool_dropped = @dropped, spool_depth = @depth WHERE id = @id AND (spool_dropped IS NOT @dropped OR spool_depth IS NOT @depth)',
+    );
   }
 
-  insert(agent: Omit<AgentRow, 'lastSeenAt' | 'lastSeq' | 'revokedAt' | 'trustVersion'>): void {
+  insert(agent: Omit<AgentRow, 'lastSeenAt' | 'lastSeq' | 'revokedAt' | 'trustVersion' | 'spool'>): void {
     this.db
       .prepare(
         `INSERT INTO agents (id, tenant_id, site_id, hostname, os_platform, os_distro, os_release, os_arch, agent_version,
@@ -132,6 +141,11 @@ export class AgentStore {
   /** The frame interval the agent announced in its last hello (null: it announced none). */
   setIntervalMs(id: string, intervalMs: number | null): void {
     this.intervalStatement.run(intervalMs, id, intervalMs);
+  }
+
+  /** What the agent's latest frame said about its spool (ingest calls it in the frame's transaction). */
+  setSpool(id: string, report: SpoolReport): void {
+    this.spoolStatement.run({ id, dropped: report.dropped, depth: report.depth });
   }
 
   /** Returns false when the agent does not exist or was revoked already. */

@@ -18,6 +18,14 @@ describe('database migrations', () => {
     expect(reopened.tenants.listTenants().map((t) => t.id)).toEqual(['acme']);
   });
 
+  it('fsyncs every commit, since agents delete a frame from their spool once its ack arrives', () => {
+    temp = openTempStore();
+    // 2 is FULL: the WAL reaches the disk before a commit returns, so an ack sent after the commit
+    // outlives a power loss. NORMAL (1) would only outlive a crash of the process.
+    expect(temp.store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(temp.reopen().db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
   it('applies only the migrations past the stored version, each in its own transaction', () => {
     temp = openTempStore();
     const db = temp.store.db;

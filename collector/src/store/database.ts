@@ -7,14 +7,19 @@ export type Db = Database.Database;
 
 /**
  * Opens the SQLite file in WAL mode (readers never block the ingest writer) and brings the schema
- * up to date. synchronous=NORMAL in WAL keeps every committed transaction across a process crash;
- * only an OS crash or power loss can lose the last few, which the agents resend.
+ * up to date.
+ *
+ * synchronous=FULL: a commit returns only once the WAL is fsynced. Agents delete a frame from their
+ * spool as soon as its ack arrives, and the ack is sent after the commit; with NORMAL the commit
+ * survives a process crash but not a power loss or kernel crash, so acknowledged frames could
+ * vanish with no copy left anywhere. Ingest writes one transaction per event-loop turn, so this
+ * costs one fsync per batch of frames, not one per frame.
  */
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // 64 MiB of page cache: enough for the hot pages of tens of thousands of agents' frames.

@@ -565,4 +565,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN targets TEXT;
     `,
   },
+  {
+    version: 18,
+    name: 'what each agent last said about its spool',
+    sql: `
+      -- From the latest frame's spool report: frames the agent dropped because its spool was full
+      -- (over its lifetime) and frames it held. NULL until an agent that reports them sends a frame.
+      ALTER TABLE agents ADD COLUMN spool_dropped INTEGER;
+      ALTER TABLE agents ADD COLUMN spool_depth INTEGER;
+    `,
+  },
 ];

@@ -32,9 +32,12 @@ export interface EnrollmentTokenRow {
   revokedAt: number | null;
 }
 
-export type EnrollmentTokenUse =
-  | { ok: true; token: EnrollmentTokenRow }
-  | { ok: false; reason: 'unknown' | 'expired' | 'exhausted' | 'revoked' };
+/** Why a token was refused; an expired one says since when, for the operator reading the refusal. */
+export type EnrollmentTokenRefusal =
+  | { ok: false; reason: 'unknown' | 'exhausted' | 'revoked' }
+  | { ok: false; reason: 'expired'; expiresAt: number };
+
+export type EnrollmentTokenUse = { ok: true; token: EnrollmentTokenRow } | EnrollmentTokenRefusal;
 
 /** API and enrollment tokens. Only SHA-256 hashes of the (high-entropy) secrets are stored. */
 export class TokenStore {
@@ -122,10 +125,24 @@ export class TokenStore {
       if (!raw) return { ok: false, reason: 'unknown' };
       const token = toEnrollmentRow(raw);
       if (token.revokedAt !== null) return { ok: false, reason: 'revoked' };
-      if (token.expiresAt !== null && token.expiresAt <= now) return { ok: false, reason: 'expired' };
+      if (token.expiresAt !== null && token.expiresAt <= now) return { ok: false, reason: 'expired', expiresAt: token.expiresAt };
       if (token.maxUses !== null && token.uses >= token.maxUses) return { ok: false, reason: 'exhausted' };
       this.db.prepare('UPDATE enrollment_tokens SET uses = uses + 1 WHERE id = ?').run(token.id);
       return { ok: true, token: { ...token, uses: token.uses + 1 } };
+    })();
+  }
+
+  /**
+   * Counts one use of the token and runs `enroll` with it in the same transaction. If enroll throws
+   * (the agent cannot be stored), the use is rolled back with it: a token is used up only by agents
+   * that exist, and a single-use token survives a failed attempt.
+   */
+  redeemEnrollmentToken<T>(tokenHash: string, now: number, enroll: (token: EnrollmentTokenRow) => T):
+    { ok: true; token: EnrollmentTokenRow; enrolled: T } | EnrollmentTokenRefusal {
+    return this.db.transaction(() => {
+      const use = this.useEnrollmentToken(tokenHash, now);
+      if (!use.ok) return use;
+      return { ok: true as const, token: use.token, enrolled: enroll(use.token) };
     })();
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OsPlatformSchema } from '../protocol/os-platform.js';
 import { SourceStatusSchema } from '../protocol/source-status.js';
+import { SpoolReportSchema } from '../protocol/spool-report.js';
 import { SlugSchema } from './slug.js';
 
 /**
@@ -27,6 +28,13 @@ export const AgentSchema = z.object({
   /** Unlike `online`, survives brief disconnects and collector restarts (see AgentPresenceSchema). */
   presence: AgentPresenceSchema,
   revokedAt: z.number().nullable(),
+  /**
+   * What the agent's latest frame said about its spool: `dropped` counts the frames it discarded
+   * because the spool was full (a gap of that many seqs is accounted for), `depth` the frames it
+   * held. Null until the agent sends a frame that says so (agents from before it never do);
+   * absent from collectors from before it.
+   */
+  spool: SpoolReportSchema.nullable().optional(),
 });
 export type Agent = z.infer<typeof AgentSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OsPlatformSchema } from '../protocol/os-platform.js';
+import { SpoolReportSchema } from '../protocol/spool-report.js';
 import { AgentPresenceSchema } from './agent.js';
 import { PrioritySchema } from './rule.js';
 
@@ -36,6 +37,8 @@ export const FleetRowSchema = z.object({
   openAlerts: z.number().int().nonnegative(),
   /** The most urgent priority among those alerts; null when there are none. */
   highestPriority: PrioritySchema.nullable(),
+  /** Frames the agent's full spool dropped and frames it holds (see AgentSchema.spool); absent until it reports them. */
+  spool: SpoolReportSchema.optional(),
 });
 export type FleetRow = z.infer<typeof FleetRowSchema>;
 

@@ -4,6 +4,7 @@ import { METRIC_NAME_PATTERN } from '../metrics/catalog.js';
 import { ParamValueSchema, SignedScriptSchema } from '../signing/script-manifest.js';
 import { SignedTrustSchema } from '../signing/trust.js';
 import { SourceStatusSchema } from './source-status.js';
+import { SpoolReportSchema } from './spool-report.js';
 
 /** Unix epoch milliseconds. */
 const EpochMs = z.number().int().nonnegative();
@@ -17,6 +18,7 @@ export const SampleSchema = z.object({
 export type Sample = z.infer<typeof SampleSchema>;
 
 export { SourceStatusSchema, type SourceStatus } from './source-status.js';
+export { SpoolReportSchema, type SpoolReport } from './spool-report.js';
 
 // ─── agent → collector ────────────────────────────────────────────────────────
 
@@ -43,6 +45,11 @@ export const FrameSchema = z.object({
   sources: z.array(SourceStatusSchema).max(64).default([]),
   /** Richer data served by the API as it came (inventory, patch lists, event entries, SMART). */
   sections: z.record(z.string().max(64), z.unknown()).optional(),
+  /**
+   * The agent's spool when this frame was sent (not when it was made): frames spooled during an
+   * outage go out after it with the drops it caused. Optional: agents from before it omit it.
+   */
+  spool: SpoolReportSchema.optional(),
 });
 export type Frame = z.infer<typeof FrameSchema>;
 
