@@ -3,7 +3,9 @@
  * reporting this machine's telemetry. An alert that opens while its agent is inside a window is
  * recorded (on the feed, carrying the window's id) but its runbook does not run; when the window
  * ends, the still-broken alert is released on the feed and the runbook's script runs on the agent.
- * A window whose scope does not cover the agent holds nothing.
+ * An alert already open when a window starts is marked in maintenance on the feed at the start and
+ * released at the end, its SLA deadlines moved on by the time it was held. A window whose scope
+ * does not cover the agent holds nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, Job, JobList } from '@vigil/shared';
@@ -132,5 +134,37 @@ describe('maintenance windows hold alerts back until they end', () => {
     const job = (await collector.api('GET', `/api/v1/jobs/${jobs[0]!.id}`)).body as Job;
     expect(job.runs[0]).toMatchObject({ agentId, exitCode: 0, stdout: 'remediated mem\n' });
     expect((await collector.api('GET', `/api/v1/alerts/${alert.id}`)).body.maintenanceWindowId).toBeNull();
+  });
+
+  it('marks an alert already open when a window starts as in maintenance, and releases it with its deadlines moved by the time held', async () => {
+    const rule = await collector.api('POST', '/api/v1/rules', { name: 'Load before patching', metric: 'cpu.load1', op: '>=', threshold: 0, priority: 'P4' });
+    expect(rule.status).toBe(201);
+    const opened = await feed.next('alert.opened before the window', (m) => m.type === 'alert.opened' && m.alert.ruleId === rule.body.id);
+    const alert = (opened as { alert: Alert }).alert;
+    expect(alert).toMatchObject({ agentId, state: 'open', maintenanceWindowId: null });
+
+    // A window covering just this agent, starting a moment from now.
+    const now = Date.now();
+    const window = await collector.api('POST', '/api/v1/maintenance-windows', {
+      name: 'Kernel update', scope: { agentIds: [agentId] }, startsAt: now + 3_000, endsAt: now + 9_000,
+    });
+    expect(window.status).toBe(201);
+    const { startsAt, endsAt } = window.body as { startsAt: number; endsAt: number };
+
+    const marked = await feed.next('alert.updated marking it in maintenance', (m) => m.type === 'alert.updated' && m.alert.id === alert.id && m.alert.maintenanceWindowId !== null);
+    expect((marked as { alert: Alert }).alert).toMatchObject({ state: 'open', maintenanceWindowId: window.body.id });
+    expect((marked as { alert: Alert }).alert.updatedAt).toBeGreaterThanOrEqual(startsAt);
+    expect((await collector.api('GET', `/api/v1/alerts/${alert.id}`)).body.maintenanceWindowId).toBe(window.body.id);
+
+    const released = await feed.next('alert.released at the window end', (m) => m.type === 'alert.released' && m.alert.id === alert.id);
+    const after = (released as { alert: Alert }).alert;
+    expect(after).toMatchObject({ state: 'open', maintenanceWindowId: null });
+    expect(after.updatedAt).toBeGreaterThanOrEqual(endsAt);
+    // Held from the window's start until the release: both deadlines moved on by exactly that long.
+    const heldMs = after.updatedAt - startsAt;
+    expect(after.respondBy! - alert.respondBy!).toBe(heldMs);
+    expect(after.resolveBy! - alert.resolveBy!).toBe(heldMs);
+
+    expect((await collector.api('DELETE', `/api/v1/rules/${rule.body.id}`)).status).toBe(204);
   });
 });

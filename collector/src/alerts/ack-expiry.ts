@@ -1,6 +1,9 @@
 import type { AlertRecord } from '../store/index.js';
 
-/** An acknowledgement that lapsed: the alert falls back to open at `at`, the expiry instant. */
+/**
+ * An acknowledgement that lapsed: the alert falls back to open, unacknowledged, at `at`, the
+ * expiry instant; its response clock owes a response again from then (see the SLA clock).
+ */
 export interface AckLapse {
   id: string;
   at: number;

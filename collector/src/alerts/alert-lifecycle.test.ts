@@ -145,7 +145,7 @@ describe('alert lifecycle (service + store)', () => {
       expect(seen.at(-1)).toMatchObject({ type: 'alert.opened', alert: { occurrences: 2, updatedAt: T0 + 62 * M } });
     });
 
-    it('continues an alert resolved or acknowledged by hand: acknowledgement expiry cleared, who acknowledged kept', () => {
+    it('continues an alert resolved or acknowledged by hand as a new occurrence, unacknowledged', () => {
       service.createRule({ ...cpuBusy, forSamples: 2 }, 1);
       at(T0, 95);
       at(T0 + S, 95);
@@ -157,7 +157,7 @@ describe('alert lifecycle (service + store)', () => {
       expect(temp.store.alerts.get(id)!.state).toBe('resolved');
       at(T0 + 5 * S, 95);
       expect(temp.store.alerts.get(id)).toMatchObject({
-        state: 'open', occurrences: 2, ackExpiresAt: null, acknowledgedBy: 'alice', resolvedAt: null, resolvedBy: null, comment: 'restarted the service',
+        state: 'open', occurrences: 2, ackExpiresAt: null, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, comment: 'restarted the service',
       });
       // The next acknowledgement can be given as for any open alert.
       expect(service.acknowledge(id, 'bob', null, T0 + 6 * S)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'bob' });
@@ -210,7 +210,7 @@ describe('alert lifecycle (service + store)', () => {
       return seen[0]!.alert.id;
     };
 
-    it('falls back to open at the expiry instant, published as alert.updated; who acknowledged stays as history', () => {
+    it('falls back to open and unacknowledged at the expiry instant, published as alert.updated', () => {
       const id = openOne();
       expect(service.acknowledge(id, 'alice', 'on it', T0 + M, 2 * H)).toMatchObject({ state: 'acknowledged', ackExpiresAt: T0 + M + 2 * H });
       seen.length = 0;
@@ -218,7 +218,7 @@ describe('alert lifecycle (service + store)', () => {
       expect(seen).toEqual([]);
       // A tick that comes late records the fall-back when it happened.
       expect(service.tick(T0 + 3 * H)).toBe(1);
-      expect(seen).toEqual([{ type: 'alert.updated', alert: expect.objectContaining({ id, state: 'open', ackExpiresAt: null, updatedAt: T0 + M + 2 * H, acknowledgedBy: 'alice' }) }]);
+      expect(seen).toEqual([{ type: 'alert.updated', alert: expect.objectContaining({ id, state: 'open', ackExpiresAt: null, updatedAt: T0 + M + 2 * H, acknowledgedAt: null, acknowledgedBy: null, comment: 'on it' }) }]);
       expect(service.tick(T0 + 4 * H)).toBe(0);
       expect(service.acknowledge(id, 'bob', null, T0 + 4 * H)).toMatchObject({ state: 'acknowledged', ackExpiresAt: null });
     });
@@ -266,7 +266,7 @@ describe('alert lifecycle (service + store)', () => {
       for (let i = from; i < from + count; i += 1) at(T0 + i * S, i % 2 === 0 ? 95 : 50);
     };
 
-    it('marks an open alert flapping and back, each change published as alert.updated', () => {
+    it('marks an open alert flapping and back, each change published as alert.updated, and settling still firing as alert.released', () => {
       // Held open throughout by the hold time, so every change of flag is an update of one alert.
       service.createRule({ ...cpuBusy, holdFor: '1h' }, 1);
       alternate(0, 8);
@@ -278,7 +278,9 @@ describe('alert lifecycle (service + store)', () => {
       for (let i = 12; i < 27; i += 1) at(T0 + i * S, 95);
       expect(kinds()).toEqual(['alert.opened', 'alert.updated']);
       at(T0 + 27 * S, 95);
-      expect(seen.slice(2)).toEqual([{ type: 'alert.updated', alert: expect.objectContaining({ id, flapping: false, updatedAt: T0 + 27 * S }) }]);
+      // It stopped flapping while still open: from now on it notifies again, so the release is news.
+      const settled = expect.objectContaining({ id, flapping: false, state: 'open', updatedAt: T0 + 27 * S });
+      expect(seen.slice(2)).toEqual([{ type: 'alert.updated', alert: settled }, { type: 'alert.released', alert: settled, from: 'flapping' }]);
       expect(temp.store.alerts.get(id)!.flapping).toBe(false);
     });
 
@@ -300,7 +302,8 @@ describe('alert lifecycle (service + store)', () => {
       for (let i = 0; i < 14; i += 1) restarted.evaluate([{ agent, samples: [cpu(95)] }], T0 + (20 + i) * S);
       expect(seen).toEqual([]);
       restarted.evaluate([{ agent, samples: [cpu(95)] }], T0 + 34 * S);
-      expect(seen).toEqual([{ type: 'alert.updated', alert: expect.objectContaining({ id, flapping: false }) }]);
+      const settled = expect.objectContaining({ id, flapping: false });
+      expect(seen).toEqual([{ type: 'alert.updated', alert: settled }, { type: 'alert.released', alert: settled, from: 'flapping' }]);
     });
   });
 });

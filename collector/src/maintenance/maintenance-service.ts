@@ -11,10 +11,11 @@ import { fieldErrors } from '../http/validate.js';
 import type { AgentContext } from '../rules/index.js';
 import type { AlertRecord, Store } from '../store/index.js';
 import { newId } from '../store/ids.js';
-import { coveringWindow, upcomingOccurrence } from './calendar.js';
+import { coveringWindow, upcomingOccurrence, type ActiveWindow } from './calendar.js';
 import { CalendarCache } from './calendar-cache.js';
 import { cronProblem } from './cron.js';
 import { mergeWindowPatch } from './merge-patch.js';
+import { pauseStartsAt } from './pause-start.js';
 
 export interface MaintenanceDeps {
   store: Store;
@@ -22,8 +23,10 @@ export interface MaintenanceDeps {
   log: Logger;
   now: () => number;
   /**
-   * Starts the released alert's SLA clocks over (SlaClock.restart). Called inside the release's
-   * transaction, after the hold is cleared and before the alert is read for the feed.
+   * Sets the released alert's SLA clocks going (SlaClock.restart): they resume from the pause,
+   * shifted by the time held, when the window paused them while they ran (clocks_paused_at); they
+   * start over when the alert was held since it opened. Called inside the release's transaction,
+   * after the hold is cleared and before the alert is read for the feed.
    */
   restartClocks?: (alertId: string, now: number) => void;
 }
@@ -31,17 +34,19 @@ export interface MaintenanceDeps {
 export interface MaintenanceOptions {
   /** The timer never sleeps longer than this, so that a wall-clock jump is caught up (default 1 h). */
   maxSleepMs?: number;
-  /** After a failed release, the next try (default 5 s). */
+  /** After a failed sweep, the next try (default 5 s). */
   retryMs?: number;
 }
 
 /**
  * The I/O edge around the maintenance calendar: keeps the windows (in memory, written through to
  * the store), stamps new alerts of agents inside a window (a beforeOpen hook of the alert
- * service), and on one timer, at each window boundary, releases the alerts whose window is over:
- * their hold is cleared, their SLA clocks start over and `alert.released` goes to the feed. Alerts
- * that resolved inside the window are not touched and stay quiet. Changing or deleting a window
- * releases at once what it no longer covers.
+ * service), and on one timer, at each window boundary, sweeps: alerts already open on agents a
+ * window now covers are held by it, their running SLA clocks paused from the window's start
+ * (`alert.updated` tells the feed); alerts whose window is over are released: their hold is
+ * cleared, their SLA clocks go again (resumed, or started over for an alert held since it opened)
+ * and `alert.released` goes to the feed. Alerts that resolved inside the window are not touched
+ * and stay quiet. Creating, changing or deleting a window sweeps at once.
  */
 export class MaintenanceService {
   private windows: MaintenanceWindow[];
@@ -59,7 +64,7 @@ export class MaintenanceService {
     this.retryMs = options.retryMs ?? 5_000;
   }
 
-  /** Releases what ended while the collector was down, then wakes at every boundary until stop(). */
+  /** Releases what ended and holds what started while the collector was down, then wakes at every boundary until stop(). */
   start(): void {
     if (this.started || this.stopped) return;
     this.started = true;
@@ -75,14 +80,12 @@ export class MaintenanceService {
   /** For AlertService's beforeOpen hooks: an alert opening inside a window is held by it. */
   readonly beforeOpen = (record: AlertRecord, now: number): void => {
     if (this.windows.length === 0) return;
+    this.sweepIfBoundaryPassed(now);
     const inProgress = this.calendar.inProgress(now);
     if (inProgress.length === 0) return;
     const agent = this.agentContext(record.agentId);
     const active = agent && coveringWindow(inProgress, agent);
-    if (active) {
-      record.maintenanceWindowId = active.window.id;
-      this.releaseIfAlreadyOver(active.occurrence.endsAt);
-    }
+    if (active) record.maintenanceWindowId = active.window.id;
   };
 
   /**
@@ -97,17 +100,20 @@ export class MaintenanceService {
     const agent = inProgress.length > 0 ? this.agentContext(record.agentId) : undefined;
     const active = agent && coveringWindow(inProgress, agent);
     this.deps.store.maintenance.setHold(alertId, active ? active.window.id : null, now);
-    if (active) this.releaseIfAlreadyOver(active.occurrence.endsAt);
+    this.sweepIfBoundaryPassed(now);
   };
 
   /**
-   * An alert is judged at the time its frame arrived, which can be just before a window's end
-   * while it commits just after the sweep at that end has run: nothing would release it then.
-   * Once the hold is committed, a window already over gets a sweep of its own.
+   * An alert is judged at the time its frame arrived, which can be just before a window boundary
+   * while it commits just after the sweep at that boundary has run: nothing would release it (a
+   * window that ended) or hold it (one that started) then. Once the alert is committed, a
+   * boundary already passed gets a sweep of its own.
    */
-  private releaseIfAlreadyOver(endsAt: number): void {
+  private sweepIfBoundaryPassed(judgedAt: number): void {
+    const boundary = this.calendar.nextBoundary(judgedAt);
+    if (boundary === null) return;
     this.deps.store.afterCommit(() => {
-      if (this.started && endsAt <= this.deps.now()) this.schedule(1);
+      if (this.started && boundary <= this.deps.now()) this.schedule(1);
     });
   }
 
@@ -167,39 +173,62 @@ export class MaintenanceService {
   }
 
   /**
-   * One pass: every held alert whose agent is no longer inside its window is released, or moved to
-   * the window that still covers its agent. One transaction; the feed hears of it once committed.
-   * Returns how many alerts were released.
+   * One pass, in one transaction (the feed hears of it once committed): every held alert whose
+   * agent is no longer inside its window is released, or moved to the window that still covers
+   * its agent; then every unresolved alert not held whose agent is inside a window is held by it,
+   * its clocks paused. Returns how many alerts were released.
    */
-  release(now: number): number {
-    const { store, log } = this.deps;
-    const held = store.maintenance.heldAlerts();
-    if (held.length === 0) return 0;
+  sweep(now: number): number {
     const inProgress = this.calendar.inProgress(now);
     const agents = new Map<string, AgentContext | undefined>();
     const agentOf = (id: string): AgentContext | undefined => {
       if (!agents.has(id)) agents.set(id, this.agentContext(id));
       return agents.get(id);
     };
-    return store.transaction(() => {
-      let released = 0;
-      for (const alert of held) {
-        const agent = agentOf(alert.agentId);
-        const active = agent && coveringWindow(inProgress, agent);
-        if (active?.window.id === alert.maintenanceWindowId) continue;
-        if (active) {
-          // Still inside another window (overlapping ones): held on, by that one.
-          if (store.maintenance.moveHold(alert.id, alert.maintenanceWindowId, active.window.id, now)) this.publish(alert.id, 'alert.updated');
-          continue;
-        }
-        if (!store.maintenance.release(alert.id, alert.maintenanceWindowId, now)) continue;
-        this.deps.restartClocks?.(alert.id, now);
-        this.publish(alert.id, 'alert.released');
-        store.afterCommit(() => log.info({ alertId: alert.id, agentId: alert.agentId, windowId: alert.maintenanceWindowId }, 'alert released from maintenance'));
-        released++;
-      }
+    return this.deps.store.transaction(() => {
+      const released = this.release(inProgress, agentOf, now);
+      this.pause(inProgress, agentOf, now);
       return released;
     });
+  }
+
+  private release(inProgress: readonly ActiveWindow[], agentOf: (id: string) => AgentContext | undefined, now: number): number {
+    const { store, log } = this.deps;
+    let released = 0;
+    for (const alert of store.maintenance.heldAlerts()) {
+      const agent = agentOf(alert.agentId);
+      const active = agent && coveringWindow(inProgress, agent);
+      if (active?.window.id === alert.maintenanceWindowId) continue;
+      if (active) {
+        // Still inside another window (overlapping ones): held on, by that one.
+        if (store.maintenance.moveHold(alert.id, alert.maintenanceWindowId, active.window.id, now)) this.publish(alert.id, 'alert.updated');
+        continue;
+      }
+      if (!store.maintenance.release(alert.id, alert.maintenanceWindowId, now)) continue;
+      this.deps.restartClocks?.(alert.id, now);
+      this.publish(alert.id, 'alert.released');
+      store.afterCommit(() => log.info({ alertId: alert.id, agentId: alert.agentId, windowId: alert.maintenanceWindowId }, 'alert released from maintenance'));
+      released++;
+    }
+    return released;
+  }
+
+  /**
+   * Alerts that were open before their agent's window started (or before a window was made to
+   * cover it) are held by it from then on: neither notified nor remediated, clocks paused.
+   */
+  private pause(inProgress: readonly ActiveWindow[], agentOf: (id: string) => AgentContext | undefined, now: number): void {
+    if (inProgress.length === 0) return;
+    const { store, log } = this.deps;
+    for (const alert of store.maintenance.unheldAlerts()) {
+      const agent = agentOf(alert.agentId);
+      const active = agent && coveringWindow(inProgress, agent);
+      if (!active) continue;
+      const pausedAt = pauseStartsAt(active, alert, now);
+      if (!store.maintenance.pause(alert.id, active.window.id, pausedAt, now)) continue;
+      this.publish(alert.id, 'alert.updated');
+      store.afterCommit(() => log.info({ alertId: alert.id, agentId: alert.agentId, windowId: active.window.id, pausedAt }, 'alert held by maintenance, clocks paused'));
+    }
   }
 
   private publish(alertId: string, type: 'alert.released' | 'alert.updated'): void {
@@ -209,14 +238,14 @@ export class MaintenanceService {
     this.deps.store.afterCommit(() => this.deps.events.publish(type === 'alert.released' ? { type, alert, from: 'maintenance' } : { type, alert }));
   }
 
-  /** A window was created, changed or deleted: release what it no longer covers, and re-arm. */
+  /** A window was created, changed or deleted: release what it no longer covers, hold what it now covers, and re-arm. */
   private changed(now: number): void {
     this.calendar.replace(this.windows);
     try {
-      this.release(now);
+      this.sweep(now);
     } catch (err) {
-      // The change itself is stored; the timer retries the release.
-      this.deps.log.error({ err }, 'releasing alerts from maintenance failed; retrying');
+      // The change itself is stored; the timer retries the sweep.
+      this.deps.log.error({ err }, 'holding or releasing alerts for maintenance failed; retrying');
       if (this.started) this.schedule(this.retryMs);
       return;
     }
@@ -227,9 +256,9 @@ export class MaintenanceService {
     this.timer = null;
     if (this.stopped) return;
     try {
-      this.release(this.deps.now());
+      this.sweep(this.deps.now());
     } catch (err) {
-      this.deps.log.error({ err }, 'releasing alerts from maintenance failed; retrying');
+      this.deps.log.error({ err }, 'holding or releasing alerts for maintenance failed; retrying');
       this.schedule(this.retryMs);
       return;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slaDeadlines, restartedDeadlines } from './deadlines.js';
+import { resumedClocks, slaDeadlines, restartedDeadlines } from './deadlines.js';
 import { DEFAULT_COMPILED_SLA_POLICY as policy } from './policy.js';
 import type { ClockedAlert } from './types.js';
 
@@ -10,7 +10,7 @@ const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 const alert = (over: Partial<ClockedAlert> = {}): ClockedAlert => ({
   priority: 'P2', state: 'open', openedAt: T0, acknowledgedAt: null, resolvedAt: null, maintenanceWindowId: null,
   respondBy: T0 + 30 * MIN, resolveBy: T0 + 8 * H, respondBreachedAt: null, resolveBreachedAt: null,
-  escalationLevel: 1, escalatedAt: null, slaStartedAt: null, ...over,
+  escalationLevel: 1, escalatedAt: null, slaStartedAt: null, ackLapsedAt: null, clocksPausedAt: null, ...over,
 });
 
 describe('slaDeadlines', () => {
@@ -30,5 +30,29 @@ describe('restartedDeadlines', () => {
   it('keeps a clock that had already breached, with its deadline', () => {
     const breached = alert({ respondBreachedAt: T0 + 30 * MIN, slaStartedAt: T0 - H });
     expect(restartedDeadlines(breached, policy, release)).toEqual({ slaStartedAt: release, respondBy: T0 + 30 * MIN, resolveBy: release + 8 * H });
+  });
+});
+
+describe('resumedClocks', () => {
+  const pausedAt = T0 + 10 * MIN;
+  const release = T0 + 3 * H + 10 * MIN;
+  const held = release - pausedAt;
+
+  it('moves every deadline still ahead at the pause, and the steps\' start, by exactly the time held', () => {
+    expect(resumedClocks(alert(), pausedAt, release)).toEqual({
+      respondBy: T0 + 30 * MIN + held, resolveBy: T0 + 8 * H + held, slaStartedAt: T0 + held, ackLapsedAt: null,
+    });
+    // A second pause adds to the first: the steps count from the start as already moved.
+    expect(resumedClocks(alert({ slaStartedAt: T0 + H }), pausedAt, release).slaStartedAt).toBe(T0 + H + held);
+  });
+
+  it('leaves what was already due at the pause where it was', () => {
+    const lateAlready = alert({ respondBy: pausedAt, respondBreachedAt: pausedAt });
+    expect(resumedClocks(lateAlready, pausedAt, release)).toMatchObject({ respondBy: pausedAt, resolveBy: T0 + 8 * H + held });
+  });
+
+  it('counts an acknowledgement that lapsed inside the window as lapsing at the release, one before it as it was', () => {
+    expect(resumedClocks(alert({ ackLapsedAt: pausedAt + MIN }), pausedAt, release).ackLapsedAt).toBe(release);
+    expect(resumedClocks(alert({ ackLapsedAt: pausedAt - MIN }), pausedAt, release).ackLapsedAt).toBe(pausedAt - MIN);
   });
 });

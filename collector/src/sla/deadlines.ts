@@ -1,4 +1,5 @@
 import type { Priority } from '@vigil/shared';
+import type { ResumedClocks } from '../store/alert-clocks.js';
 import type { CompiledSlaPolicy } from './policy.js';
 import type { ClockedAlert, SlaDeadlines } from './types.js';
 
@@ -19,5 +20,23 @@ export function restartedDeadlines(alert: ClockedAlert, policy: CompiledSlaPolic
     slaStartedAt: now,
     respondBy: alert.respondBreachedAt !== null && alert.respondBy !== null ? alert.respondBy : fresh.respondBy,
     resolveBy: alert.resolveBreachedAt !== null && alert.resolveBy !== null ? alert.resolveBy : fresh.resolveBy,
+  };
+}
+
+/**
+ * An alert whose running clocks a maintenance window paused at `pausedAt` (see clocksPausedAt) is
+ * released at `now`: its clocks go on where they stood, the time held added to every instant
+ * still ahead at the pause (deadlines, escalation steps through their start, a lapse of the
+ * acknowledgement inside the window, which counts as at the release). What fell due up to the
+ * pause must be recorded first (dueClockEvents at `pausedAt`): its instants stay as they were.
+ */
+export function resumedClocks(alert: ClockedAlert, pausedAt: number, now: number): ResumedClocks {
+  const held = Math.max(0, now - pausedAt);
+  const moved = (at: number | null): number | null => (at !== null && at > pausedAt ? at + held : at);
+  return {
+    respondBy: moved(alert.respondBy),
+    resolveBy: moved(alert.resolveBy),
+    slaStartedAt: (alert.slaStartedAt ?? alert.openedAt) + held,
+    ackLapsedAt: alert.ackLapsedAt !== null && alert.ackLapsedAt > pausedAt ? now : alert.ackLapsedAt,
   };
 }

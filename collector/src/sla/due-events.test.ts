@@ -11,7 +11,7 @@ const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 const p1 = (over: Partial<ClockedAlert> = {}): ClockedAlert => ({
   priority: 'P1', state: 'open', openedAt: T0, acknowledgedAt: null, resolvedAt: null, maintenanceWindowId: null,
   respondBy: T0 + 15 * MIN, resolveBy: T0 + 4 * H, respondBreachedAt: null, resolveBreachedAt: null,
-  escalationLevel: 1, escalatedAt: null, slaStartedAt: null, ...over,
+  escalationLevel: 1, escalatedAt: null, slaStartedAt: null, ackLapsedAt: null, clocksPausedAt: null, ...over,
 });
 const acked = (at = T0 + MIN) => p1({ state: 'acknowledged', acknowledgedAt: at });
 
@@ -76,8 +76,40 @@ describe('dueClockEvents', () => {
       { kind: 'breach', clock: 'respond', at: T0 + 15 * MIN },
       { kind: 'escalate', level: 3, at: T0 + 15 * MIN, reason: 'respond breach' },
     ]);
+    // resolve: 4 — the resolution breach (4 h) coincides with the default L4 step: one raise to L4, at 4 h.
+    const atL2 = acked();
+    Object.assign(atL2, { escalationLevel: 2, escalatedAt: T0 + 2 * H });
+    expect(dueClockEvents(atL2, strict, T0 + 4 * H)).toEqual([
+      { kind: 'escalate', level: 3, at: T0 + 3 * H, reason: 'elapsed' },
+      { kind: 'breach', clock: 'resolve', at: T0 + 4 * H },
+      { kind: 'escalate', level: 4, at: T0 + 4 * H, reason: 'elapsed' },
+    ]);
     const lenient: CompiledSlaPolicy = { ...policy, escalateOnBreach: { respond: 1, resolve: 1 } };
     expect(dueClockEvents(p1(), lenient, T0 + 15 * MIN)).toEqual([{ kind: 'breach', clock: 'respond', at: T0 + 15 * MIN }]);
+  });
+
+  it('raises the level on a resolution breach on its own, away from any time step', () => {
+    // L4 only at 10 h: the resolution breach at 4 h is what reaches L4, before any step would.
+    const slowSteps: CompiledSlaPolicy = {
+      ...policy, escalateOnBreach: { respond: 2, resolve: 4 },
+      priorities: { ...policy.priorities, P1: { ...policy.priorities.P1, stepMs: { 2: 2 * H, 3: 3 * H, 4: 10 * H } } },
+    };
+    const atL3 = { ...acked(), escalationLevel: 3, escalatedAt: T0 + 3 * H };
+    expect(dueClockEvents(atL3, slowSteps, T0 + 4 * H - 1)).toEqual([]);
+    expect(nextClockAt(atL3, slowSteps)).toBe(T0 + 4 * H);
+    expect(dueClockEvents(atL3, slowSteps, T0 + 4 * H)).toEqual([
+      { kind: 'breach', clock: 'resolve', at: T0 + 4 * H },
+      { kind: 'escalate', level: 4, at: T0 + 4 * H, reason: 'resolve breach' },
+    ]);
+    // With every step after the resolution target, an alert still at L1 jumps to the breach's level on the breach alone.
+    const stepsLater: CompiledSlaPolicy = {
+      ...policy, escalateOnBreach: { respond: 2, resolve: 3 },
+      priorities: { ...policy.priorities, P1: { ...policy.priorities.P1, stepMs: { 2: 5 * H, 3: 6 * H, 4: 7 * H } } },
+    };
+    expect(dueClockEvents(acked(), stepsLater, T0 + 4 * H)).toEqual([
+      { kind: 'breach', clock: 'resolve', at: T0 + 4 * H },
+      { kind: 'escalate', level: 3, at: T0 + 4 * H, reason: 'resolve breach' },
+    ]);
   });
 
   it('never lowers the level nor repeats a recorded breach', () => {
@@ -88,6 +120,17 @@ describe('dueClockEvents', () => {
   it('has nothing due while the alert is inside a maintenance window', () => {
     expect(dueClockEvents(p1({ maintenanceWindowId: 'mw_1' }), policy, T0 + 10 * H)).toEqual([]);
     expect(dueClockEvents(p1({ maintenanceWindowId: 'mw_1', state: 'resolved', resolvedAt: T0 + 9 * H }), policy, T0 + 10 * H)).toEqual([]);
+    expect(nextClockAt(p1({ maintenanceWindowId: 'mw_1' }), policy)).toBeNull();
+  });
+
+  it('has only what fell due up to the pause when a window paused clocks that were running', () => {
+    const paused = p1({ maintenanceWindowId: 'mw_1', clocksPausedAt: T0 + 2 * H + 30 * MIN });
+    expect(dueClockEvents(paused, policy, T0 + 10 * H)).toEqual([
+      { kind: 'breach', clock: 'respond', at: T0 + 15 * MIN },
+      { kind: 'escalate', level: 2, at: T0 + 15 * MIN, reason: 'respond breach' },
+    ]);
+    // Nothing more until the release has the clock look again.
+    expect(nextClockAt(applyClockEvents(paused, dueClockEvents(paused, policy, T0 + 10 * H)), policy)).toBeNull();
   });
 
   it('counts escalation steps from the restart of the clocks after a maintenance window', () => {
@@ -96,6 +139,34 @@ describe('dueClockEvents', () => {
     Object.assign(restarted, { slaStartedAt: release, respondBy: release + 15 * MIN, resolveBy: release + 4 * H });
     expect(dueClockEvents(restarted, policy, release + 2 * H - 1)).toEqual([]);
     expect(dueClockEvents(restarted, policy, release + 2 * H)).toEqual([{ kind: 'escalate', level: 2, at: release + 2 * H, reason: 'elapsed' }]);
+  });
+
+  it('counts only an acknowledgement in force: one that lapsed owes the response at respondBy', () => {
+    // Acknowledged at 1 min, lapsed at 6 min (the lifecycle clears acknowledgedAt): due at respondBy, exactly.
+    const lapsed = p1({ ackLapsedAt: T0 + 6 * MIN });
+    expect(dueClockEvents(lapsed, policy, T0 + 15 * MIN - 1)).toEqual([]);
+    expect(nextClockAt(lapsed, policy)).toBe(T0 + 15 * MIN);
+    expect(dueClockEvents(lapsed, policy, T0 + 15 * MIN)).toEqual([
+      { kind: 'breach', clock: 'respond', at: T0 + 15 * MIN },
+      { kind: 'escalate', level: 2, at: T0 + 15 * MIN, reason: 'respond breach' },
+    ]);
+    // Acknowledged again before respondBy: answered.
+    expect(dueClockEvents(p1({ ackLapsedAt: T0 + 6 * MIN, state: 'acknowledged', acknowledgedAt: T0 + 10 * MIN }), policy, T0 + H)).toEqual([]);
+  });
+
+  it('breaches at the lapse when respondBy passed while the acknowledgement held, unless answered before the lapse', () => {
+    const lapse = T0 + 40 * MIN;
+    const lapsedLate = p1({ ackLapsedAt: lapse });
+    expect(nextClockAt(lapsedLate, policy)).toBe(lapse);
+    expect(dueClockEvents(lapsedLate, policy, lapse)).toEqual([
+      { kind: 'breach', clock: 'respond', at: lapse },
+      { kind: 'escalate', level: 2, at: lapse, reason: 'respond breach' },
+    ]);
+    // Acknowledged anew after the lapse, before the clock looked: still owed, at the lapse.
+    const reAcked = p1({ ackLapsedAt: lapse, state: 'acknowledged', acknowledgedAt: lapse + 500 });
+    expect(dueClockEvents(reAcked, policy, lapse + 1000)[0]).toEqual({ kind: 'breach', clock: 'respond', at: lapse });
+    // Resolved before the lapse-then-look: the resolution answered it in time.
+    expect(dueClockEvents(p1({ ackLapsedAt: lapse, state: 'resolved', resolvedAt: lapse - 1 }), policy, lapse + 1000)).toEqual([]);
   });
 
   it('reaches a step that a policy change moved into the past when the change was made', () => {

@@ -5,14 +5,17 @@ type Level = 2 | 3 | 4;
 const STEPS: readonly Level[] = [2, 3, 4];
 
 /**
- * When the response clock breaches (or breached), or null when it will not: it stops at the first
- * acknowledgement or resolution made strictly before its deadline, and breaches only once.
+ * When the response clock breaches (or breached), or null when it will not: it stops at an
+ * acknowledgement in force (of this occurrence, not lapsed) or a resolution made strictly before
+ * it is due, and breaches only once. An acknowledgement that lapsed answered only while it held:
+ * the response is owed again, due at respondBy, or at the lapse if respondBy passed meanwhile.
  */
 function respondBreachAt(alert: ClockedAlert): number | null {
   if (alert.respondBy === null || alert.respondBreachedAt !== null) return null;
+  const due = Math.max(alert.respondBy, alert.ackLapsedAt ?? Number.NEGATIVE_INFINITY);
   const answers = [alert.acknowledgedAt, alert.resolvedAt].filter((at): at is number => at !== null);
-  if (answers.some((at) => at < alert.respondBy!)) return null;
-  return alert.respondBy;
+  if (answers.some((at) => at < due)) return null;
+  return due;
 }
 
 /** The same for the resolution clock, which only a resolution stops. */
@@ -48,12 +51,16 @@ function raises(alert: ClockedAlert, policy: CompiledSlaPolicy): Raise[] {
 
 /**
  * The breaches and escalations due at or before `now`, each at its exact instant, in time order
- * (a breach before the escalation it causes). Nothing is due while the alert is inside a
- * maintenance window; a resolved alert can still owe a breach (resolved after its deadline, before
- * the clock looked) but no longer escalates; levels only ever go up.
+ * (a breach before the escalation it causes). Inside a maintenance window the clocks stand still:
+ * an alert held since it opened has nothing due, one whose running clocks a window paused only
+ * what fell due up to the pause. A resolved alert can still owe a breach (resolved after its
+ * deadline, before the clock looked) but no longer escalates; levels only ever go up.
  */
 export function dueClockEvents(alert: ClockedAlert, policy: CompiledSlaPolicy, now: number): ClockEvent[] {
-  if (alert.maintenanceWindowId !== null) return [];
+  if (alert.maintenanceWindowId !== null) {
+    if (alert.clocksPausedAt === null) return [];
+    now = Math.min(now, alert.clocksPausedAt);
+  }
   const events: ClockEvent[] = [];
   const respond = respondBreachAt(alert);
   if (respond !== null && respond <= now) events.push({ kind: 'breach', clock: 'respond', at: respond });
@@ -92,11 +99,13 @@ export function applyClockEvents<A extends ClockedAlert>(alert: A, events: reado
 
 /**
  * The earliest instant at which something may next fall due for this alert (given its events
- * due by now are recorded), or null when its clocks have nothing left to do. An acknowledgement or
- * a resolution only ever removes events, so this is never later than what is actually due.
+ * due by now are recorded), or null when its clocks have nothing left to do, or stand still
+ * inside a maintenance window (its release has the clock look again). An acknowledgement or a
+ * resolution only ever removes events, so this is never later than what is actually due; a lapsed
+ * acknowledgement or a re-open has the clock look again at once.
  */
 export function nextClockAt(alert: ClockedAlert, policy: CompiledSlaPolicy): number | null {
-  if (alert.state === 'resolved') return null;
+  if (alert.state === 'resolved' || alert.maintenanceWindowId !== null) return null;
   const instants = [respondBreachAt(alert), resolveBreachAt(alert)].filter((at): at is number => at !== null);
   for (const raise of raises(alert, policy)) if (raise.level > alert.escalationLevel) instants.push(raise.at);
   return instants.length === 0 ? null : Math.min(...instants);

@@ -34,8 +34,10 @@ describe('SlaClock (alert service + SLA clock + SQLite file)', () => {
   function wire(store: Store, now = () => T0): void {
     policies = new SlaPolicies(store);
     clock = new SlaClock({ store, events, policies, log: silent, now });
+    // As the collector wires them: a re-open starts the new occurrence's clocks.
     alerts = new AlertService(store, events, silent, {
       beforeOpen: [clock.beforeOpen, (record) => { record.maintenanceWindowId = inMaintenance; }],
+      onReopen: [(id, at) => { clock.restart(id, at); }],
     });
   }
 
@@ -166,7 +168,7 @@ describe('SlaClock (alert service + SLA clock + SQLite file)', () => {
 
     // The window ends at T0 + 6 h and the alert is still broken: released.
     const release = T0 + 6 * H;
-    temp.store.db.prepare('UPDATE alerts SET maintenance_window_id = NULL WHERE id = ?').run(alert.id);
+    expect(temp.store.maintenance.release(alert.id, 'mw_1', release)).toBe(true);
     expect(clock.restart(alert.id, release)).toMatchObject({ respondBy: release + 15 * MIN, resolveBy: release + 4 * H });
     clock.tick(release + 15 * MIN - 1);
     expect(clockFeed()).toEqual([]);
@@ -200,20 +202,131 @@ describe('SlaClock (alert service + SLA clock + SQLite file)', () => {
 
   it('looks again at once when a lapsed acknowledgement or a re-open changes what its clocks depend on', () => {
     const lapsed = open(acme, T0);
-    alerts.acknowledge(lapsed.id, 'alice', null, T0 + MIN);
+    alerts.acknowledge(lapsed.id, 'alice', null, T0 + MIN, 5 * MIN);
     clock.tick(T0 + 2 * MIN);
     const resolved = open(globex, T0);
-    alerts.resolveByHand(resolved.id, 'bob', null, T0 + 5 * MIN);
-    clock.tick(T0 + 6 * MIN);
-    // Nothing left before the L2 step of the one, nothing at all for the other.
+    alerts.acknowledge(resolved.id, 'bob', null, T0 + 2 * MIN);
+    alerts.evaluate([{ agent: globex, samples: cpu(10) }], T0 + 5 * MIN);
+    clock.tick(T0 + 5 * MIN + 1);
+    // Nothing left before the L2 step of the one, nothing at all for the resolved one.
     expect(temp.store.sla.clocks.due(T0 + 2 * H - 1, 10)).toEqual([]);
 
-    // As the alert lifecycle writes them: the acknowledgement lapses, the other alert re-opens.
-    temp.store.db.prepare("UPDATE alerts SET state = 'open', acknowledged_at = NULL, acknowledged_by = NULL WHERE id = ?").run(lapsed.id);
-    temp.store.db.prepare("UPDATE alerts SET state = 'open', resolved_at = NULL, resolved_by = NULL WHERE id = ?").run(resolved.id);
+    // The acknowledgement lapses at 6 min; the other series breaches again at 7 min and re-opens its alert.
+    expect(alerts.tick(T0 + 6 * MIN)).toBe(1);
+    alerts.evaluate([{ agent: globex, samples: cpu(99) }], T0 + 7 * MIN);
+    expect(temp.store.alerts.get(resolved.id)).toMatchObject({ state: 'open', occurrences: 2 });
+    expect(temp.store.sla.clocks.due(T0 + 7 * MIN, 10).map((c) => c.id).sort()).toEqual([lapsed.id, resolved.id].sort());
     clock.tick(T0 + 15 * MIN);
     expect(temp.store.alerts.get(lapsed.id)).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2 });
-    expect(temp.store.alerts.get(resolved.id)).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2 });
+    // The new occurrence answers to its own deadline, 15 min after the re-open.
+    expect(temp.store.alerts.get(resolved.id)).toMatchObject({ respondBy: T0 + 22 * MIN, respondBreachedAt: null, escalationLevel: 1 });
+  });
+
+  it('after an acknowledgement lapses, breaches at exactly respondBy, and no longer shows it acknowledged', () => {
+    const alert = open(acme, T0);
+    alerts.acknowledge(alert.id, 'alice', 'on it', T0 + MIN, 5 * MIN);
+    clock.tick(T0 + 2 * MIN);
+    alerts.tick(T0 + 6 * MIN);
+    const reopened = feed.filter((e) => e.type === 'alert.updated').at(-1)!;
+    expect(reopened.alert).toMatchObject({ id: alert.id, state: 'open', acknowledgedAt: null, acknowledgedBy: null, ackExpiresAt: null, comment: 'on it' });
+    clock.tick(T0 + 15 * MIN - 1);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: null, escalationLevel: 1 });
+    clock.tick(T0 + 15 * MIN);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2, escalatedAt: T0 + 15 * MIN });
+    expect(clockFeed()).toEqual([['breached', 'respond', alert.id], ['escalated', 2, alert.id]]);
+  });
+
+  it('after an acknowledgement lapses past respondBy, breaches at exactly the lapse, even when looked at late', () => {
+    const alert = open(acme, T0);
+    alerts.acknowledge(alert.id, 'alice', null, T0 + MIN, 39 * MIN);
+    clock.tick(T0 + 20 * MIN);
+    expect(temp.store.alerts.get(alert.id)!.respondBreachedAt).toBeNull();
+    // The ack lapses at 40 min; acknowledged again a moment later, before the clock looks: the response was owed at the lapse.
+    alerts.tick(T0 + 40 * MIN);
+    alerts.acknowledge(alert.id, 'bob', null, T0 + 40 * MIN + 500);
+    clock.tick(T0 + 41 * MIN);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: T0 + 40 * MIN, escalationLevel: 2, escalatedAt: T0 + 40 * MIN, acknowledgedBy: 'bob' });
+  });
+
+  it('breaches a re-opened alert\'s new respondBy at exactly its instant, though an earlier occurrence was acknowledged', () => {
+    const alert = open(acme, T0);
+    alerts.acknowledge(alert.id, 'alice', null, T0 + MIN);
+    alerts.evaluate([{ agent: acme, samples: cpu(10) }], T0 + 5 * MIN);
+    clock.tick(T0 + 6 * MIN);
+    const reopenAt = T0 + 10 * MIN;
+    alerts.evaluate([{ agent: acme, samples: cpu(99) }], reopenAt);
+    expect(feed.at(-1)).toMatchObject({ type: 'alert.opened', alert: { id: alert.id, occurrences: 2, state: 'open', acknowledgedAt: null, acknowledgedBy: null, respondBy: reopenAt + 15 * MIN } });
+    clock.tick(reopenAt + 15 * MIN - 1);
+    expect(temp.store.alerts.get(alert.id)!.respondBreachedAt).toBeNull();
+    clock.tick(reopenAt + 15 * MIN);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: reopenAt + 15 * MIN, escalationLevel: 2, escalatedAt: reopenAt + 15 * MIN });
+  });
+
+  describe('paused by a maintenance window that started while the alert was open', () => {
+    const pausedAt = T0 + 10 * MIN;
+    const release = T0 + 70 * MIN;
+    const held = release - pausedAt;
+
+    /** As the maintenance service does it: held at the window's start, released at its end. */
+    function pauseAndRelease(id: string, store: Store = temp.store): void {
+      expect(store.maintenance.pause(id, 'mw_1', pausedAt, pausedAt)).toBe(true);
+      clock.tick(release - 1);
+      expect(store.maintenance.release(id, 'mw_1', release)).toBe(true);
+      clock.restart(id, release);
+    }
+
+    it('does not breach nor escalate while held, then breaches and escalates at the instants moved by exactly the time held', () => {
+      const alert = open(acme, T0);
+      clock.tick(T0 + MIN);
+      pauseAndRelease(alert.id);
+      expect(clockFeed()).toEqual([]);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBy: T0 + 15 * MIN + held, resolveBy: T0 + 4 * H + held, escalationLevel: 1 });
+      clock.tick(T0 + 15 * MIN + held - 1);
+      expect(clockFeed()).toEqual([]);
+      clock.tick(T0 + 15 * MIN + held);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: T0 + 15 * MIN + held, escalationLevel: 2, escalatedAt: T0 + 15 * MIN + held });
+      // The steps moved too: L3 at 3 h of running time.
+      clock.tick(T0 + 3 * H + held - 1);
+      expect(temp.store.alerts.get(alert.id)!.escalationLevel).toBe(2);
+      clock.tick(T0 + 3 * H + held);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ escalationLevel: 3, escalatedAt: T0 + 3 * H + held });
+    });
+
+    it('escalates an acknowledged alert at its moved steps', () => {
+      const alert = open(acme, T0);
+      alerts.acknowledge(alert.id, 'alice', null, T0 + MIN);
+      pauseAndRelease(alert.id);
+      clock.tick(T0 + 2 * H + held - 1);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ escalationLevel: 1, respondBreachedAt: null });
+      clock.tick(T0 + 2 * H + held);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ escalationLevel: 2, escalatedAt: T0 + 2 * H + held, respondBreachedAt: null });
+    });
+
+    it('records at its own instant what fell due before the pause, and moves only what was still ahead', () => {
+      const alert = open(acme, T0);
+      const pausedLater = T0 + 20 * MIN;
+      // The clock had not looked since the respond deadline passed when the window started.
+      expect(temp.store.maintenance.pause(alert.id, 'mw_1', pausedLater, pausedLater)).toBe(true);
+      clock.tick(T0 + H);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2, escalatedAt: T0 + 15 * MIN });
+      temp.store.maintenance.release(alert.id, 'mw_1', release);
+      clock.restart(alert.id, release);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBy: T0 + 15 * MIN, resolveBy: T0 + 4 * H + (release - pausedLater) });
+    });
+
+    it('keeps the pause across a collector restart mid-window', () => {
+      const alert = open(acme, T0);
+      clock.tick(T0 + MIN);
+      expect(temp.store.maintenance.pause(alert.id, 'mw_1', pausedAt, pausedAt)).toBe(true);
+      clock.stop();
+      const store = temp.reopen();
+      wire(store);
+      clock.tick(T0 + 5 * H);
+      expect(store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: null, escalationLevel: 1 });
+      store.maintenance.release(alert.id, 'mw_1', release);
+      clock.restart(alert.id, release);
+      expect(store.alerts.get(alert.id)).toMatchObject({ respondBy: T0 + 15 * MIN + held, resolveBy: T0 + 4 * H + held });
+    });
   });
 
   it('looks at nothing after stop()', () => {

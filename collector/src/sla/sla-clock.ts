@@ -3,11 +3,12 @@ import type { AlertEvents } from '../alerts/alert-events.js';
 import { toPublicAlert } from '../alerts/to-public.js';
 import type { DueClock } from '../store/alert-clocks.js';
 import type { AlertRecord, Store } from '../store/index.js';
-import { slaDeadlines, restartedDeadlines } from './deadlines.js';
+import type { CompiledSlaPolicy } from './policy.js';
+import { resumedClocks, slaDeadlines, restartedDeadlines } from './deadlines.js';
 import { applyClockEvents, dueClockEvents, nextClockAt } from './due-events.js';
 import { escalateNowEvent, type EscalateNowReason } from './escalate-now.js';
 import type { SlaPolicies } from './sla-policies.js';
-import type { ClockEvent } from './types.js';
+import type { ClockEvent, ClockedAlert } from './types.js';
 
 export interface SlaClockDeps {
   store: Store;
@@ -79,10 +80,12 @@ export class SlaClock {
   }
 
   /**
-   * The alert was released from a maintenance window: its clocks start over at `now` (see
-   * restartedDeadlines); its level stays. Joins the caller's transaction; call it before reading
-   * the alert to publish, so that the alert carries its new deadlines. Returns the updated alert,
-   * or undefined when there is none.
+   * The alert was released from a maintenance window, or opened again. Clocks that a window paused
+   * while they ran go on where they stood, the time held added (see resumedClocks); otherwise
+   * (held since it opened, or a new occurrence) they start over at `now` (see restartedDeadlines).
+   * Its level stays. Joins the caller's transaction; call it before reading the alert to publish,
+   * so that the alert carries its new deadlines. Returns the updated alert, or undefined when
+   * there is none.
    */
   restart(alertId: string, now: number): AlertRecord | undefined {
     return this.deps.store.transaction(() => {
@@ -90,7 +93,11 @@ export class SlaClock {
       const clock = this.deps.store.sla.clocks.clockOf(alertId);
       if (!record || !clock || record.state === 'resolved') return record;
       const policy = this.deps.policies.compiled(record.tenantId);
-      const deadlines = restartedDeadlines({ ...record, slaStartedAt: clock.slaStartedAt }, policy, now);
+      if (clock.clocksPausedAt !== null) {
+        this.resume(record, clock, clock.clocksPausedAt, policy, now);
+        return this.deps.store.alerts.get(alertId);
+      }
+      const deadlines = restartedDeadlines(this.clocked(record, clock, policy).alert, policy, now);
       // Looked at on the next tick once out of the window, which schedules what comes next.
       this.deps.store.sla.clocks.setDeadlines(alertId, deadlines, now);
       this.deps.store.afterCommit(() => this.deps.log.info({ alertId, tenant: record.tenantId, ...deadlines }, 'SLA clocks restarted'));
@@ -115,21 +122,46 @@ export class SlaClock {
     });
   }
 
+  /**
+   * A window paused the clocks at `pausedAt`: what fell due up to then is recorded at its instant
+   * (if the clock had not looked since), then every instant still ahead moves by the time held.
+   */
+  private resume(record: AlertRecord, clock: DueClock, pausedAt: number, policy: CompiledSlaPolicy, now: number): void {
+    const { store } = this.deps;
+    const { alert } = this.clocked(record, clock, policy);
+    const settled = dueClockEvents({ ...alert, maintenanceWindowId: null }, policy, pausedAt);
+    this.recordEvents(record.id, settled);
+    const resumed = resumedClocks(applyClockEvents(alert, settled), pausedAt, now);
+    // Looked at on the next tick, which schedules what comes next.
+    store.sla.clocks.resume(record.id, resumed, now);
+    store.afterCommit(() => this.deps.log.info({ alertId: record.id, tenant: record.tenantId, heldMs: now - pausedAt, ...resumed }, 'SLA clocks resumed'));
+    if (settled.length > 0) this.publish(record.id, settled);
+  }
+
+  /** The alert as its clocks see it; one opened before this collector kept SLA clocks counts from its opening. */
+  private clocked(record: AlertRecord, clock: DueClock, policy: CompiledSlaPolicy): { alert: ClockedAlert; unstamped: boolean } {
+    const alert: ClockedAlert = { ...record, slaStartedAt: clock.slaStartedAt, ackLapsedAt: clock.ackLapsedAt, clocksPausedAt: clock.clocksPausedAt };
+    const unstamped = alert.respondBy === null && alert.resolveBy === null && alert.state !== 'resolved';
+    if (!unstamped) return { alert, unstamped };
+    return { alert: { ...alert, ...slaDeadlines(alert.priority, alert.slaStartedAt ?? alert.openedAt, policy) }, unstamped };
+  }
+
+  private recordEvents(alertId: string, events: readonly ClockEvent[]): void {
+    for (const event of events) {
+      if (event.kind === 'breach') this.deps.store.sla.clocks.recordBreach(alertId, event.clock, event.at);
+      else this.deps.store.sla.clocks.raiseLevel(alertId, event.level, event.at);
+    }
+  }
+
   private look(clock: DueClock, now: number): void {
     const { store } = this.deps;
     const record = store.alerts.get(clock.id);
     if (!record) return;
     const policy = this.deps.policies.compiled(record.tenantId);
-    let alert = { ...record, slaStartedAt: clock.slaStartedAt };
-    // An alert opened before this collector kept SLA clocks: they count from its opening.
-    const unstamped = alert.respondBy === null && alert.resolveBy === null && alert.state !== 'resolved';
-    if (unstamped) alert = { ...alert, ...slaDeadlines(alert.priority, alert.slaStartedAt ?? alert.openedAt, policy) };
+    const { alert, unstamped } = this.clocked(record, clock, policy);
 
     const events = dueClockEvents(alert, policy, now);
-    for (const event of events) {
-      if (event.kind === 'breach') store.sla.clocks.recordBreach(record.id, event.clock, event.at);
-      else store.sla.clocks.raiseLevel(record.id, event.level, event.at);
-    }
+    this.recordEvents(record.id, events);
     const nextAt = nextClockAt(applyClockEvents(alert, events), policy);
     if (unstamped && alert.respondBy !== null && alert.resolveBy !== null) {
       store.sla.clocks.setDeadlines(record.id, { respondBy: alert.respondBy, resolveBy: alert.resolveBy, slaStartedAt: alert.slaStartedAt }, nextAt);

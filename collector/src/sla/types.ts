@@ -6,8 +6,21 @@ export type ClockedAlert = Pick<
   'priority' | 'state' | 'openedAt' | 'acknowledgedAt' | 'resolvedAt' | 'maintenanceWindowId' | 'respondBy' | 'resolveBy'
   | 'respondBreachedAt' | 'resolveBreachedAt' | 'escalationLevel' | 'escalatedAt'
 > & {
-  /** When the clocks started: null for the opening; the release instant after a maintenance window. */
+  /**
+   * When the clocks started: null for the opening; the release instant after a maintenance window
+   * the alert was held in since it opened; moved on by the time held after a pause.
+   */
   slaStartedAt: number | null;
+  /**
+   * When the current occurrence's last acknowledgement lapsed (null: none did). `acknowledgedAt`
+   * is the acknowledgement in force, if any; one that lapsed stopped the response clock until then.
+   */
+  ackLapsedAt: number | null;
+  /**
+   * When a maintenance window paused the clocks of an alert that was already open (null: not
+   * paused; an alert held since it opened has clocks that never ran).
+   */
+  clocksPausedAt: number | null;
 };
 
 export type SlaClockName = 'respond' | 'resolve';

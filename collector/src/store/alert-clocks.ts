@@ -1,7 +1,19 @@
 import type { Db } from './database.js';
 
 /** An alert whose SLA clock is due for a look, with the clock's own columns. */
-export interface DueClock { id: string; slaStartedAt: number | null }
+export interface DueClock {
+  id: string;
+  slaStartedAt: number | null;
+  /** When the current occurrence's last acknowledgement lapsed; null when none did. */
+  ackLapsedAt: number | null;
+  /** When a maintenance window paused the clocks of the alert it holds; null when not paused. */
+  clocksPausedAt: number | null;
+}
+
+const CLOCK_COLUMNS = 'id, sla_started_at AS slaStartedAt, ack_lapsed_at AS ackLapsedAt, clocks_paused_at AS clocksPausedAt';
+
+/** An alert's clocks as they resume after a pause: deadlines moved by the time held, the pause over. */
+export interface ResumedClocks { respondBy: number | null; resolveBy: number | null; slaStartedAt: number; ackLapsedAt: number | null }
 
 /**
  * The SLA clock's SQL over the alerts table: which alerts it must look at, and what it records
@@ -12,6 +24,7 @@ export class AlertClockStore {
   private readonly dueStmt;
   private readonly clockStmt;
   private readonly setDeadlinesStmt;
+  private readonly resumeStmt;
   private readonly respondBreachStmt;
   private readonly resolveBreachStmt;
   private readonly raiseStmt;
@@ -19,16 +32,23 @@ export class AlertClockStore {
   private readonly rescheduleTenantStmt;
 
   constructor(db: Db) {
-    // Alerts inside a maintenance window wait (their clocks are paused) unless resolved there,
-    // which settles them; the index covers the filter, so waiting alerts cost no row reads.
+    // Alerts inside a maintenance window wait unless resolved there, which settles them, or held
+    // while their clocks ran, which has what fell due before the pause recorded (once: nothing is
+    // scheduled while held). The index covers the filter, so waiting alerts cost no row reads.
     this.dueStmt = db.prepare(
-      `SELECT id, sla_started_at AS slaStartedAt FROM alerts
-       WHERE sla_next_at IS NOT NULL AND sla_next_at <= @now AND (maintenance_window_id IS NULL OR state = 'resolved')
+      `SELECT ${CLOCK_COLUMNS} FROM alerts
+       WHERE sla_next_at IS NOT NULL AND sla_next_at <= @now
+         AND (maintenance_window_id IS NULL OR state = 'resolved' OR clocks_paused_at IS NOT NULL)
        ORDER BY sla_next_at LIMIT @limit`,
     );
-    this.clockStmt = db.prepare('SELECT id, sla_started_at AS slaStartedAt FROM alerts WHERE id = ?');
+    this.clockStmt = db.prepare(`SELECT ${CLOCK_COLUMNS} FROM alerts WHERE id = ?`);
     this.setDeadlinesStmt = db.prepare(
       `UPDATE alerts SET respond_by = @respondBy, resolve_by = @resolveBy, sla_started_at = @slaStartedAt, sla_next_at = @nextAt
+       WHERE id = @id`,
+    );
+    this.resumeStmt = db.prepare(
+      `UPDATE alerts SET respond_by = @respondBy, resolve_by = @resolveBy, sla_started_at = @slaStartedAt, ack_lapsed_at = @ackLapsedAt,
+         clocks_paused_at = NULL, sla_next_at = @nextAt
        WHERE id = @id`,
     );
     // Breaches and raises are written once, at their instant; updated_at never moves backwards.
@@ -60,6 +80,11 @@ export class AlertClockStore {
   /** Stamps deadlines after the opening (an alert from before SLA clocks, or a restart after maintenance). */
   setDeadlines(id: string, deadlines: { respondBy: number; resolveBy: number; slaStartedAt: number | null }, nextAt: number | null): void {
     this.setDeadlinesStmt.run({ id, ...deadlines, nextAt });
+  }
+
+  /** The pause is over: the clocks as they resume (see resumedClocks), looked at again at `nextAt`. */
+  resume(id: string, clocks: ResumedClocks, nextAt: number | null): void {
+    this.resumeStmt.run({ id, ...clocks, nextAt });
   }
 
   recordBreach(id: string, clock: 'respond' | 'resolve', at: number): boolean {

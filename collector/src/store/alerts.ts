@@ -117,10 +117,12 @@ export class AlertStore {
       "SELECT * FROM alerts WHERE series_key = ? AND state = 'resolved' ORDER BY resolved_at DESC, rowid DESC LIMIT 1",
     );
     // The rule's current name, operator, threshold and priority: the alert fires again as the rule is now.
-    // Acknowledgement who/when stay as history (the state says no one is on it); its expiry goes.
-    // A new occurrence has had no remediation yet: the last one's outcome goes with its occurrence.
+    // A new occurrence has had no acknowledgement and no remediation yet: the last one's go with
+    // its occurrence (the audit log keeps who acknowledged), so that its response clock runs
+    // afresh; so does a pause of its clocks by a maintenance window it resolved in.
     this.reopenStmt = db.prepare(
-      `UPDATE alerts SET state = 'open', resolved_at = NULL, resolved_by = NULL, ack_expires_at = NULL, occurrences = occurrences + 1, remediation = NULL,
+      `UPDATE alerts SET state = 'open', resolved_at = NULL, resolved_by = NULL, occurrences = occurrences + 1, remediation = NULL,
+         acknowledged_at = NULL, acknowledged_by = NULL, ack_expires_at = NULL, ack_lapsed_at = NULL, clocks_paused_at = NULL,
          open_value = @value, value = @value, updated_at = @at, flapping = @flapping, suppressed_by = @suppressedBy,
          rule_name = @ruleName, op = @op, threshold = @threshold, priority = @priority, hostname = @hostname
        WHERE id = @id AND state = 'resolved'`,
@@ -130,8 +132,11 @@ export class AlertStore {
       "SELECT * FROM alerts WHERE state = 'acknowledged' AND ack_expires_at IS NOT NULL AND ack_expires_at <= ? ORDER BY ack_expires_at, id LIMIT ?",
     );
     // The fall-back happens at the expiry instant, even when it is written later; updated_at never moves backwards.
+    // No one is on it any more: the acknowledgement is no longer in force (the audit log keeps
+    // who gave it), and the response clock it stopped runs again from its lapse.
     this.expireAckStmt = db.prepare(
-      `UPDATE alerts SET state = 'open', ack_expires_at = NULL, updated_at = MAX(updated_at, @at)
+      `UPDATE alerts SET state = 'open', acknowledged_at = NULL, acknowledged_by = NULL, ack_expires_at = NULL, ack_lapsed_at = @at,
+         updated_at = MAX(updated_at, @at)
        WHERE id = @id AND state = 'acknowledged' AND ack_expires_at = @at`,
     );
     this.remediationStmt = db.prepare('UPDATE alerts SET remediation = @remediation, updated_at = MAX(updated_at, @at) WHERE id = @id');
@@ -189,7 +194,7 @@ export class AlertStore {
   }
 
   /**
-   * Opens a resolved alert again as the next occurrence of its series. The caller makes sure the
+   * Opens a resolved alert again as the next occurrence of its series, unacknowledged. The caller makes sure the
    * series has no other unresolved alert (the unique index would refuse it). False when the alert
    * was not resolved.
    */
@@ -213,8 +218,9 @@ export class AlertStore {
   }
 
   /**
-   * The acknowledgement that expires at `at` lapses: the alert is open again. False when it is no
-   * longer that acknowledgement (resolved, or acknowledged anew in the meantime).
+   * The acknowledgement that expires at `at` lapses: the alert is open again, unacknowledged (its
+   * response clock owes a response again; see the SLA clock). False when it is no longer that
+   * acknowledgement (resolved, or acknowledged anew in the meantime).
    */
   expireAcknowledgement(id: string, at: number): boolean {
     return this.expireAckStmt.run({ id, at }).changes > 0;

@@ -17,20 +17,33 @@ function toWindow(r: RawWindow): MaintenanceWindow {
 /** An unresolved alert held back by a maintenance window. */
 export interface HeldAlert { id: string; agentId: string; maintenanceWindowId: string }
 
+/** An unresolved alert no window holds, with what its clocks last recorded. */
+export interface UnheldAlert {
+  id: string; agentId: string; openedAt: number;
+  escalatedAt: number | null; respondBreachedAt: number | null; resolveBreachedAt: number | null;
+}
+
 /** Maintenance windows, and the maintenance_window_id column of the alerts they hold back. */
 export class MaintenanceStore {
   private readonly heldStmt;
+  private readonly unheldStmt;
   private readonly releaseStmt;
   private readonly moveStmt;
   private readonly setHoldStmt;
+  private readonly pauseStmt;
 
   constructor(private readonly db: Db) {
     this.heldStmt = db.prepare(
       `SELECT id, agent_id AS agentId, maintenance_window_id AS maintenanceWindowId FROM alerts
        WHERE maintenance_window_id IS NOT NULL AND state != 'resolved' ORDER BY opened_at, id`,
     );
+    this.unheldStmt = db.prepare(
+      `SELECT id, agent_id AS agentId, opened_at AS openedAt, escalated_at AS escalatedAt,
+         respond_breached_at AS respondBreachedAt, resolve_breached_at AS resolveBreachedAt
+       FROM alerts WHERE maintenance_window_id IS NULL AND state != 'resolved' ORDER BY opened_at, id`,
+    );
     // Guarded by the window id and the state, so that a release never undoes a resolve or a move
-    // that committed in between.
+    // that committed in between. A pause (clocks_paused_at) stays for the SLA clock's resume to end.
     this.releaseStmt = db.prepare(
       `UPDATE alerts SET maintenance_window_id = NULL, updated_at = @at
        WHERE id = @id AND maintenance_window_id = @windowId AND state != 'resolved'`,
@@ -42,6 +55,11 @@ export class MaintenanceStore {
     this.setHoldStmt = db.prepare(
       `UPDATE alerts SET maintenance_window_id = @windowId, updated_at = @at
        WHERE id = @id AND state != 'resolved' AND maintenance_window_id IS NOT @windowId`,
+    );
+    // Only an alert no window holds: one already held keeps the hold (and pause) it has.
+    this.pauseStmt = db.prepare(
+      `UPDATE alerts SET maintenance_window_id = @windowId, clocks_paused_at = @pausedAt, updated_at = MAX(updated_at, @at)
+       WHERE id = @id AND state != 'resolved' AND maintenance_window_id IS NULL`,
     );
   }
 
@@ -82,6 +100,11 @@ export class MaintenanceStore {
     return this.heldStmt.all() as HeldAlert[];
   }
 
+  /** Every unresolved alert no window holds: those a window starting now may have to pause. */
+  unheldAlerts(): UnheldAlert[] {
+    return this.unheldStmt.all() as UnheldAlert[];
+  }
+
   /** The alert fires now: no longer held by the window. False if it was resolved or moved meanwhile. */
   release(id: string, windowId: string, at: number): boolean {
     return this.releaseStmt.run({ id, windowId, at }).changes > 0;
@@ -92,7 +115,15 @@ export class MaintenanceStore {
     return this.setHoldStmt.run({ id, windowId, at }).changes > 0;
   }
 
-  /** The alert's window ended while another one still covers its agent: held by that one instead. */
+  /**
+   * An alert already open when the window started is held by it, its running SLA clocks paused
+   * at `pausedAt` (the release resumes them). False if it resolved or another window holds it.
+   */
+  pause(id: string, windowId: string, pausedAt: number, at: number): boolean {
+    return this.pauseStmt.run({ id, windowId, pausedAt, at }).changes > 0;
+  }
+
+  /** The alert's window ended while another one still covers its agent: held by that one instead (its pause goes on). */
   moveHold(id: string, from: string, to: string, at: number): boolean {
     return this.moveStmt.run({ id, from, to, at }).changes > 0;
   }

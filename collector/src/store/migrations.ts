@@ -575,4 +575,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE agents ADD COLUMN spool_depth INTEGER;
     `,
   },
+  {
+    version: 19,
+    name: 'the response clock counts only the acknowledgement in force; maintenance pauses running SLA clocks',
+    sql: `
+      -- When the current occurrence's last acknowledgement lapsed: the response clock it had
+      -- stopped cannot breach before then. NULL when none lapsed (a re-open clears it).
+      ALTER TABLE alerts ADD COLUMN ack_lapsed_at INTEGER;
+      -- When a maintenance window paused the alert's already running SLA clocks (held at the
+      -- window's start); the release adds the time held to its deadlines. NULL for an alert held
+      -- since it opened, whose clocks start at the release instead.
+      ALTER TABLE alerts ADD COLUMN clocks_paused_at INTEGER;
+      -- acknowledged_at / acknowledged_by now mean the acknowledgement in force for this
+      -- occurrence. An open alert that still carries one kept it as history of a lapse or of an
+      -- earlier occurrence: cleared (the audit log keeps who acknowledged). When it lapsed was not
+      -- recorded; the acknowledgement's own instant is the earliest it can have.
+      UPDATE alerts SET ack_lapsed_at = acknowledged_at, acknowledged_at = NULL, acknowledged_by = NULL
+      WHERE state = 'open' AND acknowledged_at IS NOT NULL;
+      -- The SLA clock also looks at paused alerts (to record what fell due before the pause): the
+      -- index still covers its filter, so alerts waiting in a window cost no row reads.
+      DROP INDEX alerts_by_sla_next;
+      CREATE INDEX alerts_by_sla_next ON alerts(sla_next_at, state, maintenance_window_id, clocks_paused_at) WHERE sla_next_at IS NOT NULL;
+    `,
+  },
 ];

@@ -26,6 +26,10 @@ export const AlertSchema = z.object({
   value: z.number(),
   openedAt: z.number(),
   updatedAt: z.number(),
+  /**
+   * The acknowledgement in force for this occurrence: it stops the response clock. Cleared when an
+   * expiring acknowledgement lapses or the alert re-opens (who acknowledged stays in the audit log).
+   */
   acknowledgedAt: z.number().nullable(),
   acknowledgedBy: z.string().nullable(),
   resolvedAt: z.number().nullable(),
@@ -38,7 +42,11 @@ export const AlertSchema = z.object({
   flapping: z.boolean(),
   /** An acknowledgement with an expiry falls back to open at this instant; null when sticky or not acknowledged. */
   ackExpiresAt: z.number().nullable(),
-  /** The maintenance window the alert is inside: recorded, but neither notified nor remediated, clocks paused. */
+  /**
+   * The maintenance window the alert is inside: recorded, but neither notified nor remediated,
+   * clocks paused. An alert already open when the window started is held from its start; at the
+   * release its deadlines and escalation steps move on by the time held.
+   */
   maintenanceWindowId: z.string().nullable(),
   /** SLA clocks from the priority and the tenant's SLA policy (null until stamped). */
   respondBy: z.number().nullable(),
@@ -62,6 +70,13 @@ export const AlertSchema = z.object({
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
+/**
+ * What held an open alert back from notifying until it ended: a maintenance window, the outage it
+ * depended on (its agent offline, or for an offline alert its site down), or flapping.
+ */
+export const AlertReleaseReasonSchema = z.enum(['maintenance', 'suppression', 'flapping']);
+export type AlertReleaseReason = z.infer<typeof AlertReleaseReasonSchema>;
+
 /** Messages on GET /api/v1/alerts/stream. */
 export const AlertFeedMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), alerts: z.array(AlertSchema) }),
@@ -71,10 +86,12 @@ export const AlertFeedMessageSchema = z.discriminatedUnion('type', [
   /** An SLA clock ran out: `clock` says which; the alert carries the breach instant. */
   z.object({ type: z.literal('alert.breached'), alert: AlertSchema, clock: z.enum(['respond', 'resolve']) }),
   /**
-   * An alert held back (inside a maintenance window) is still broken when the hold ends: from now
-   * on it counts as fired — notified, remediated, its SLA clocks running.
+   * An alert held back is still broken when the hold ends: from now on it counts as fired —
+   * notified, remediated, its SLA clocks running. `from` says which hold ended (see
+   * AlertReleaseReasonSchema). A release from suppression or flapping follows the alert.updated
+   * that carried the field's change, so consumers that only track fields need not know it.
    */
-  z.object({ type: z.literal('alert.released'), alert: AlertSchema, from: z.enum(['maintenance']) }),
+  z.object({ type: z.literal('alert.released'), alert: AlertSchema, from: AlertReleaseReasonSchema }),
   /** The alert moved up an escalation level. */
   z.object({ type: z.literal('alert.escalated'), alert: AlertSchema, level: z.number().int().min(2).max(4) }),
 ]);
