@@ -2,7 +2,9 @@
  * Notifications with real processes and real receivers on loopback: a real collector and a real
  * agent; rules that the agent's real telemetry breaches; a generic webhook whose HMAC signature
  * the receiver checks, for the open and for the resolve; a receiver that fails first and is
- * retried, with the attempts on the delivery record; and a mail at a real SMTP server.
+ * retried, with the attempts on the delivery record; a mail at a real SMTP server; Slack and
+ * Teams messages in the shapes their incoming webhooks accept; and an endpoint that never answers,
+ * which neither slows ingest nor keeps the alert from the other channels.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -75,6 +77,18 @@ async function startSmtp(): Promise<{ port: number; mails: Mail[]; close(): Prom
   return { port: server.server.address().port, mails, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/** Accepts connections and requests and never answers: the worst endpoint a channel can point at. */
+async function startBlackHole(): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
+  let requests = 0;
+  const server: Server = createServer(() => { requests++; });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => requests,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
 /** What a receiver does with a signed webhook: recompute the HMAC over the raw body, compare in constant time, refuse old timestamps. */
 function verify(secret: string, r: Received): boolean {
   const timestamp = String(r.headers['x-vigil-timestamp']);
@@ -91,10 +105,12 @@ describe('notifications from a real endpoint to real receivers', () => {
   let agentId: string;
   let hooks: Awaited<ReturnType<typeof startReceiver>>;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let blackHole: Awaited<ReturnType<typeof startBlackHole>>;
 
   beforeAll(async () => {
     hooks = await startReceiver(['/flaky']);
     smtp = await startSmtp();
+    blackHole = await startBlackHole();
     collector = await startTestCollector(`${tmp.path}/data`);
     const token = await collector.enrollToken('acme', 'hq', ['--tags', 'server', '--max-uses', '1']);
     agentId = await enrollAgent(collector.url, token, `${tmp.path}/agent`);
@@ -106,6 +122,7 @@ describe('notifications from a real endpoint to real receivers', () => {
     await collector?.stop();
     await hooks?.close();
     await smtp?.close();
+    await blackHole?.close();
     tmp.remove();
   });
 
@@ -206,5 +223,73 @@ describe('notifications from a real endpoint to real receivers', () => {
     });
     // The P3 alert is below the flaky channel's P1 minimum: it never heard of it.
     expect(hooks.received.filter((r) => r.path === '/flaky' && r.body.alerts.some((a: { ruleId: string }) => a.ruleId === rule.body.id))).toHaveLength(0);
+  });
+
+  it('posts to Slack and Teams in the shapes their incoming webhooks accept', async () => {
+    for (const [name, kind, path] of [['Slack NOC', 'slack', '/slack'], ['Teams NOC', 'teams', '/teams']] as const) {
+      const created = await collector.api('POST', '/api/v1/notification-channels', { name, kind, target: { url: `${hooks.url}${path}` }, groupWait: '100ms' });
+      expect(created.status).toBe(201);
+    }
+    const rule = await collector.api('POST', '/api/v1/rules', { name: 'Memory seen', metric: 'mem.used_pct', op: '>=', threshold: 0, priority: 'P2' });
+    expect(rule.status).toBe(201);
+    const about = (r: Received) => r.raw.includes('Memory seen');
+
+    const slack = await waitFor('the Slack message', () => hooks.received.find((r) => r.path === '/slack' && about(r)));
+    expect(slack.headers['content-type']).toMatch(/^application\/json/);
+    // Slack: `text` is the fallback every client shows; `blocks` only block types Slack knows, text in the fields it reads.
+    expect(slack.body.text).toMatch(/^\[P2\] Opened: Memory seen on /);
+    const blocks = slack.body.blocks as Array<{ type: string; text?: { type: string; text: string }; elements?: Array<{ type: string; text: string }> }>;
+    expect(blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text' } });
+    expect(blocks[0]!.text!.text.length).toBeLessThanOrEqual(150);
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    for (const block of blocks) expect(['header', 'section', 'context']).toContain(block.type);
+    const section = blocks.find((b) => b.type === 'section')!;
+    expect(section.text).toMatchObject({ type: 'mrkdwn' });
+    expect(section.text!.text).toMatch(new RegExp(`<${collector.url}/api/v1/alerts/alr_[^|>]+\\|Memory seen>`));
+    expect(blocks.at(-1)).toMatchObject({ type: 'context', elements: [{ type: 'mrkdwn' }] });
+
+    // Teams: a message with one Adaptive Card attachment; a card body of known elements; a link to the alert.
+    const teams = await waitFor('the Teams message', () => hooks.received.find((r) => r.path === '/teams' && about(r)));
+    expect(teams.body).toMatchObject({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive' }] });
+    expect(teams.body.attachments).toHaveLength(1);
+    const card = teams.body.attachments[0].content;
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
+    for (const element of card.body as Array<{ type: string }>) expect(['TextBlock', 'FactSet']).toContain(element.type);
+    expect(card.body[0]).toMatchObject({ type: 'TextBlock', text: expect.stringMatching(/^\[P2\] Opened: Memory seen on /) });
+    const facts = (card.body as Array<{ type: string; facts?: Array<{ title: string; value: string }> }>).find((e) => e.type === 'FactSet')!.facts!;
+    expect(facts.every((f) => typeof f.title === 'string' && typeof f.value === 'string')).toBe(true);
+    expect(facts.find((f) => f.title === 'Priority')?.value).toBe('P2');
+    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open alert', url: expect.stringMatching(new RegExp(`^${collector.url}/api/v1/alerts/alr_`)) }]);
+    expect(Buffer.byteLength(teams.raw)).toBeLessThan(28_000);
+  });
+
+  it('keeps acknowledging frames while a channel points at an endpoint that never answers, and still tells the other channels', async () => {
+    const dead = await collector.api('POST', '/api/v1/notification-channels', {
+      name: 'Black hole', kind: 'webhook', target: { url: `${blackHole.url}/hook` }, groupWait: '0s', filters: { events: ['opened'] },
+    });
+    const alive = await collector.api('POST', '/api/v1/notification-channels', {
+      name: 'Alive', kind: 'webhook', target: { url: `${hooks.url}/alive` }, groupWait: '0s', filters: { events: ['opened'] },
+    });
+    expect([dead.status, alive.status]).toEqual([201, 201]);
+    const lastSeq = async (): Promise<number> => (await collector.api('GET', `/api/v1/agents/${agentId}`)).body.lastSeq as number;
+
+    const rule = await collector.api('POST', '/api/v1/rules', { name: 'Free memory seen', metric: 'mem.available_bytes', op: '>', threshold: 0, priority: 'P2' });
+    expect(rule.status).toBe(201);
+    const heard = await waitFor('the alert on the live channel', () => hooks.received.find((r) => r.path === '/alive' && r.body.alerts.some((a: { ruleId: string }) => a.ruleId === rule.body.id)));
+    expect(heard.body.event).toBe('opened');
+    await waitFor('the black hole holding the same notification', () => blackHole.requests() >= 1);
+
+    // The request hangs (until its timeout, then a retry hangs again): the agent's frames go on
+    // being stored and acknowledged, one a second, every one of them.
+    const from = await lastSeq();
+    const seen: number[] = [from];
+    await waitFor('five more frames acknowledged', async () => {
+      const seq = await lastSeq();
+      if (seq !== seen.at(-1)) seen.push(seq);
+      return seq >= from + 5;
+    });
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!);
+    const { body } = await collector.api('GET', `/api/v1/notification-deliveries?channel=${dead.body.id}`);
+    expect((body.deliveries as NotificationDelivery[]).some((d) => d.status === 'pending' && d.alertIds.length > 0)).toBe(true);
   });
 });

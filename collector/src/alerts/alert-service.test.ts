@@ -139,7 +139,7 @@ describe('AlertService (rule engine + store + events)', () => {
     expect(temp.store.alerts.list({ state: 'active' })).toHaveLength(2);
     // Still watched as before: the agent's return resolves the offline alert as usual.
     service.evaluatePresence(agent, true, 40);
-    expect(seen.map((e) => [e.type, e.alert.metric])).toEqual([['alert.resolved', 'agent.online'], ['alert.updated', 'disk.used_pct']]);
+    expect(seen.map((e) => [e.type, e.alert.metric])).toEqual([['alert.resolved', 'agent.online'], ['alert.updated', 'disk.used_pct'], ['alert.released', 'disk.used_pct']]);
   });
 
   it('refuses a rule naming a runbook that does not exist', () => {

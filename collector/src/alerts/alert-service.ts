@@ -12,6 +12,7 @@ import { newId } from '../store/ids.js';
 import { ackExpiresAt, lapsedAcknowledgements } from './ack-expiry.js';
 import type { AlertEvent, AlertEvents } from './alert-events.js';
 import { continuesAlert } from './continuation.js';
+import { releasedFrom } from './release.js';
 import { evaluatedAgentFromRow } from './evaluated-agent.js';
 import type { SiteCount, SiteRef } from '../liveness/site-outage.js';
 import { SITE_ONLINE_METRIC, SiteDependency, siteAlertRecord } from './site-dependency.js';
@@ -166,7 +167,7 @@ export class AlertService {
         // the first sample after the agent is back decides.
         restoreOpenSeries(this.engine, t.key, t.value);
         this.store.alerts.updateValue(openId, t.value, t.at);
-        if (this.markFlapping(openId, t)) this.publishUpdated(openId);
+        if (this.markFlapping(openId, t)) this.publishHoldChange(openId, 'flapping');
         return;
       }
       // Set first, so that the resolved alert on the feed says whether it went out flapping.
@@ -180,9 +181,9 @@ export class AlertService {
       return;
     }
     // Value-only changes are stored but not broadcast: the feed would drown in them. Starting or
-    // stopping to flap is news (notifications follow the flag), so that is published.
+    // stopping to flap is news (an alert that settles still firing notifies then), so that is published.
     this.store.alerts.updateValue(openId, t.value, t.at);
-    if (this.markFlapping(openId, t)) this.publishUpdated(openId);
+    if (this.markFlapping(openId, t)) this.publishHoldChange(openId, 'flapping');
   }
 
   /**
@@ -277,14 +278,29 @@ export class AlertService {
     if (record) this.publish({ type: 'alert.updated', alert: toPublicAlert(record) });
   }
 
-  /** Alerts whose suppressedBy changed go to the feed as alert.updated. */
+  /** Alerts whose suppressedBy changed go to the feed as alert.updated, and as alert.released if that let them notify. */
   private publishSuppressionChange(ids: readonly string[], about: { agentId: string; by: string | null }): void {
     if (ids.length === 0) return;
     const cause = about.agentId === '' ? 'site' : 'agent';
     this.store.afterCommit(() => this.log.info({ agentId: about.agentId || undefined, alerts: ids.length, suppressedBy: about.by }, about.by ? `alerts suppressed: ${cause} offline` : `alert suppression changed: ${cause} back online`));
-    for (const id of ids) {
-      const record = this.store.alerts.get(id);
-      if (record) this.publish({ type: 'alert.updated', alert: toPublicAlert(record) });
+    for (const id of ids) this.publishHoldChange(id, 'suppression');
+  }
+
+  /**
+   * The alert's flapping flag or suppression changed: alert.updated for the field, then
+   * alert.released when that was the last hold on an alert still unresolved. An alert that opened
+   * held (or was paged and held since) is announced then, as still broken; one that resolved while
+   * held never is.
+   */
+  private publishHoldChange(id: string, hold: 'flapping' | 'suppression'): void {
+    const record = this.store.alerts.get(id);
+    if (!record) return;
+    const alert = toPublicAlert(record);
+    this.publish({ type: 'alert.updated', alert });
+    const from = releasedFrom(alert, hold);
+    if (from) {
+      this.publish({ type: 'alert.released', alert, from });
+      this.store.afterCommit(() => this.log.info({ alertId: id, agentId: alert.agentId || undefined, from }, 'alert released: notifies again'));
     }
   }
 

@@ -88,6 +88,11 @@ describe('dependency suppression by the agent offline alert', () => {
       // The same rule on an agent that is online runs its runbook as usual.
       service.evaluate([{ agent: db, samples: [disk(95)] }], 30);
       expect(temp.store.jobs.list().map((j) => j.alertId)).toEqual([opened('disk.used_pct', db.agentId).id]);
+
+      // Back online with the disk still full: released, the alert counts as fired now, runbook and all.
+      service.evaluatePresence(web, true, 40);
+      expect(seen.at(-1)).toMatchObject({ type: 'alert.released', from: 'suppression', alert: { id: opened('disk.used_pct').id, suppressedBy: null } });
+      expect(temp.store.jobs.list().map((j) => j.alertId).sort()).toEqual([opened('disk.used_pct', db.agentId).id, opened('disk.used_pct').id].sort());
     } finally {
       engine.stop();
     }
@@ -118,7 +123,10 @@ describe('dependency suppression by the agent offline alert', () => {
     service.resolveByHand(opened('agent.online').id, 'alice', 'known outage', 30);
     expect(temp.store.alerts.get(webDisk)!.suppressedBy).toBeNull();
     expect(temp.store.alerts.get(dbDisk)!.suppressedBy).toBe(opened('agent.online', db.agentId).id);
-    expect(seen.at(-1)).toMatchObject({ type: 'alert.updated', alert: { id: webDisk, suppressedBy: null } });
+    expect(seen.slice(-2)).toMatchObject([
+      { type: 'alert.updated', alert: { id: webDisk, suppressedBy: null } },
+      { type: 'alert.released', from: 'suppression', alert: { id: webDisk, suppressedBy: null, state: 'open' } },
+    ]);
 
     service.patchRule(OFFLINE_RULE_ID, { enabled: false }, 40);
     expect(temp.store.alerts.get(dbDisk)!.suppressedBy).toBeNull();

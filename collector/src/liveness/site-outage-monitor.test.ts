@@ -103,9 +103,16 @@ describe('site-wide outage (liveness monitor + alert service + SQLite)', () => {
     expect(seen.map((e) => [e.type, e.alert.metric, e.alert.agentId, e.alert.suppressedBy])).toEqual([
       ['alert.resolved', 'agent.online', 'agt_3', site!.id],
       ['alert.resolved', 'site.online', '', null],
+      // Still offline with the site back: the offline alerts of agt_1 and agt_2 page now, each
+      // released right after the update that lifted its suppression.
       ['alert.updated', 'agent.online', expect.any(String), null],
+      ['alert.released', 'agent.online', expect.any(String), null],
       ['alert.updated', 'agent.online', expect.any(String), null],
+      ['alert.released', 'agent.online', expect.any(String), null],
     ]);
+    const lifted = seen.slice(2).map((e) => e.alert.agentId);
+    expect([lifted[0], lifted[2]].sort()).toEqual(['agt_1', 'agt_2']);
+    expect([lifted[1], lifted[3]]).toEqual([lifted[0], lifted[2]]);
   });
 
   it('agents going offline in the same sweep open suppressed, and so do later ones while the site is down', () => {

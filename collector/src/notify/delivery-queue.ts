@@ -1,5 +1,5 @@
 import { deadlineSignal, type DeliveryStatus } from '@vigil/shared';
-import { backOff } from 'exponential-backoff';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { DeliveryError } from './senders/delivery-error.js';
 import type { DeliveryBatch } from './types.js';
 
@@ -31,12 +31,30 @@ export const DEFAULT_DELIVERY_QUEUE_OPTIONS: DeliveryQueueOptions = {
   concurrency: 4, maxQueued: 1000, attempts: 5, startingDelayMs: 1000, maxDelayMs: 30_000, timeoutMs: 10_000,
 };
 
-/** Thrown instead of an attempt once the queue has stopped: nothing was tried, nothing is recorded. */
-class NotAttempted extends Error {}
-/** A recorded failure after which another attempt follows. */
-class RetryLater extends Error {}
-/** A recorded failure after which none does. */
-class GaveUp extends Error {}
+/** How the queue waits between attempts: injected by tests to see the delays without waiting them out. */
+export interface RetryTiming {
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** In [0, 1): the jitter. */
+  random(): number;
+}
+
+export const REAL_RETRY_TIMING: RetryTiming = {
+  sleep: (ms, signal) => sleepFor(ms, undefined, { signal }).catch(() => {}),
+  random: Math.random,
+};
+
+/**
+ * Exponential backoff with full jitter: before retry n (1 for the second attempt), a delay drawn
+ * from [0, min(maxDelay, startingDelay × 2^(n−1))]. Spread out so that channels failing together
+ * (one receiver down) do not retry in lockstep.
+ */
+export function retryDelay(retry: number, options: Pick<DeliveryQueueOptions, 'startingDelayMs' | 'maxDelayMs'>, random: () => number): number {
+  const cap = Math.min(options.maxDelayMs, options.startingDelayMs * 2 ** (retry - 1));
+  return Math.floor(random() * cap);
+}
+
+type AttemptOutcome = 'sent' | 'retry' | 'final';
 
 /**
  * Sends deliveries off the ingest path: a bounded FIFO, a few at a time, each attempt with a
@@ -46,11 +64,15 @@ class GaveUp extends Error {}
  */
 export class DeliveryQueue {
   private readonly waiting: QueuedDelivery[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly stopping = new AbortController();
   private running = 0;
 
-  constructor(private readonly deps: DeliveryQueueDeps, private readonly options: DeliveryQueueOptions = DEFAULT_DELIVERY_QUEUE_OPTIONS) {}
+  constructor(
+    private readonly deps: DeliveryQueueDeps,
+    private readonly options: DeliveryQueueOptions = DEFAULT_DELIVERY_QUEUE_OPTIONS,
+    private readonly timing: RetryTiming = REAL_RETRY_TIMING,
+  ) {}
 
   get depth(): number {
     return this.waiting.length;
@@ -69,8 +91,8 @@ export class DeliveryQueue {
 
   /**
    * Aborts attempts in flight and resolves once they have been recorded (bounded by their abort,
-   * not by the network). A delivery sleeping between attempts wakes within maxDelayMs (the
-   * backoff library's own timer) and ends there without another attempt.
+   * not by the network). A delivery sleeping between attempts wakes at once and ends there
+   * without another attempt.
    */
   async stop(): Promise<void> {
     this.stopping.abort();
@@ -90,29 +112,26 @@ export class DeliveryQueue {
   }
 
   private async run(delivery: QueuedDelivery): Promise<void> {
-    const o = this.options;
-    let made = 0;
-    try {
-      await backOff(async () => {
-        // A backoff sleep that began before stop() ends here, without an attempt.
-        if (this.stopping.signal.aborted) throw new NotAttempted();
-        made++;
-        const work = this.attemptOnce(delivery, made);
-        const tracked = work.then(() => {}, () => {});
-        this.inFlight.add(tracked);
-        try {
-          await work;
-        } finally {
-          this.inFlight.delete(tracked);
-        }
-      }, { numOfAttempts: o.attempts, startingDelay: o.startingDelayMs, maxDelay: o.maxDelayMs, timeMultiple: 2, jitter: 'full', retry: (err: unknown) => err instanceof RetryLater });
-    } catch {
-      // Every attempt's outcome is recorded by attemptOnce.
+    for (let attempt = 1; !this.stopping.signal.aborted; attempt++) {
+      const work = this.attemptOnce(delivery, attempt);
+      this.inFlight.add(work);
+      let outcome: AttemptOutcome;
+      try {
+        outcome = await work;
+      } catch {
+        // Only recording the outcome can throw here (the dispatcher logs its own failures): give up on it.
+        outcome = 'final';
+      } finally {
+        this.inFlight.delete(work);
+      }
+      if (outcome !== 'retry') return;
+      // A sleep cut short by stop() ends the loop without another attempt.
+      await this.timing.sleep(retryDelay(attempt, this.options, this.timing.random), this.stopping.signal);
     }
   }
 
   /** One attempt, recorded whatever its outcome, so that stop() can wait for the record and no longer. */
-  private async attemptOnce(delivery: QueuedDelivery, attemptNumber: number): Promise<void> {
+  private async attemptOnce(delivery: QueuedDelivery, attemptNumber: number): Promise<AttemptOutcome> {
     const deadline = deadlineSignal(this.options.timeoutMs, this.stopping.signal);
     const signal = deadline.signal;
     try {
@@ -123,10 +142,11 @@ export class DeliveryQueue {
       const again = !stopped && failure.retryable && attemptNumber < this.options.attempts;
       // Interrupted by the shutdown: still owed, sent after the next start.
       this.deps.recorded(delivery, { status: again || stopped ? 'pending' : 'failed', error: failure.message });
-      throw again ? new RetryLater(failure.message) : new GaveUp(failure.message);
+      return again ? 'retry' : 'final';
     } finally {
       deadline.dispose();
     }
     this.deps.recorded(delivery, { status: 'sent', error: null });
+    return 'sent';
   }
 }

@@ -3,9 +3,11 @@ import type { AlertEvent, AlertEvents } from '../alerts/alert-events.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { newId } from '../store/ids.js';
 import type { Store } from '../store/index.js';
+import type { Announcement } from '../store/notifications.js';
 import type { NotificationChannels } from './channels.js';
 import { DEFAULT_DELIVERY_QUEUE_OPTIONS, DeliveryQueue, type DeliveryQueueOptions, type QueuedDelivery } from './delivery-queue.js';
-import { EMPTY_PLANNER_STATE, nextFlushAt, planEvent, planFlush, type PlannerState } from './planner.js';
+import { toPublicAlert } from '../alerts/to-public.js';
+import { EMPTY_PLANNER_STATE, nextFlushAt, planEvent, planFlush, plannerStateFrom, type AnnouncementChange, type PlannerState } from './planner.js';
 import { sendOnce } from './send.js';
 import { DeliveryError } from './senders/delivery-error.js';
 import { DeliveryBatchSchema, type DeliveryBatch } from './types.js';
@@ -57,14 +59,21 @@ export class NotificationDispatcher {
     }, this.queueOptions);
   }
 
-  /** Listens to the bus, and sends what a previous run left pending. */
+  /**
+   * Listens to the bus, sends what a previous run left pending, and the resolves it still owed:
+   * alerts announced to a channel that resolved while their resolve waited in a group (or while
+   * the collector was down) are resolved again for the planner.
+   */
   start(): void {
     if (this.stopped || this.unsubscribe) return;
-    this.unsubscribe = this.deps.events.subscribe(this.onEvent);
     const now = this.deps.now();
+    const owed = this.restoreAnnouncements(now);
+    this.unsubscribe = this.deps.events.subscribe(this.onEvent);
     const pruned = this.deps.store.notifications.pruneFinished(now - (this.options.retainMs ?? 30 * 86_400_000));
     if (pruned > 0) this.deps.log.info({ deliveries: pruned }, 'old notification deliveries pruned');
     this.resume(now);
+    if (owed.length > 0) this.deps.log.info({ alerts: owed.length }, 'resolves owed since before the restart: planned again');
+    for (const event of owed) this.onEvent(event);
   }
 
   /** Stops listening and planning, aborts sends in flight; unsent deliveries stay pending in the store. */
@@ -80,6 +89,7 @@ export class NotificationDispatcher {
   }
 
   private readonly onEvent = (event: AlertEvent): void => {
+    // A field change is no news: a hold ending on a firing alert comes as alert.released.
     if (this.stopped || event.type === 'alert.updated') return;
     if (this.inbox.length >= (this.options.maxInbox ?? 10_000)) {
       this.inbox.shift();
@@ -90,6 +100,25 @@ export class NotificationDispatcher {
     this.immediate ??= setImmediate(() => this.planInbox());
   };
 
+  /**
+   * The planner starts from the stored announcements. Those of alerts since deleted are forgotten;
+   * those of alerts resolved meanwhile are owed a resolve: returned as events to plan.
+   */
+  private restoreAnnouncements(now: number): AlertEvent[] {
+    const owed = new Map<string, AlertEvent>();
+    const kept: Announcement[] = [];
+    const gone: AnnouncementChange[] = [];
+    for (const announcement of this.deps.store.notifications.listAnnouncements()) {
+      const alert = this.deps.store.alerts.get(announcement.alertId);
+      if (!alert) { gone.push({ ...announcement, kinds: null }); continue; }
+      kept.push(announcement);
+      if (alert.state === 'resolved' && !owed.has(alert.id)) owed.set(alert.id, { type: 'alert.resolved', alert: toPublicAlert(alert) });
+    }
+    this.remember(gone, now);
+    this.state = plannerStateFrom(kept);
+    return [...owed.values()];
+  }
+
   private planInbox(): void {
     this.immediate = null;
     // One line per turn, not per event: a storm that overflows the inbox must not flood the log too.
@@ -99,8 +128,10 @@ export class NotificationDispatcher {
     this.inbox = [];
     const channels = this.deps.channels.planned();
     for (const event of events) {
-      const { state, outcomes } = planEvent(this.state, channels, event, this.deps.now());
+      const now = this.deps.now();
+      const { state, outcomes, announcements } = planEvent(this.state, channels, event, now);
       this.state = state;
+      this.remember(announcements, now);
       for (const o of outcomes) {
         if (o.outcome === 'queued' || o.outcome === 'throttled') this.deps.log.debug({ alertId: event.alert.id, event: event.type, channelId: o.channelId, outcome: o.outcome }, 'notification planned');
       }
@@ -111,10 +142,23 @@ export class NotificationDispatcher {
   private flushDue(): void {
     if (this.stopped) return;
     const now = this.deps.now();
-    const { state, batches } = planFlush(this.state, this.deps.channels.planned(), now);
+    const { state, batches, announcements } = planFlush(this.state, this.deps.channels.planned(), now);
     this.state = state;
     for (const batch of batches) this.deliver(batch, now);
+    this.remember(announcements, now);
     this.schedule(now);
+  }
+
+  /** Stores what channels were told, so that a restart still owes them the resolves. */
+  private remember(changes: readonly AnnouncementChange[], now: number): void {
+    if (changes.length === 0) return;
+    try {
+      this.deps.store.transaction(() => {
+        for (const change of changes) this.deps.store.notifications.saveAnnouncement(change, now);
+      });
+    } catch (err) {
+      this.deps.log.error({ err, changes: changes.length }, 'recording which alerts channels were told failed');
+    }
   }
 
   /** One timer, always for the earliest due group. */

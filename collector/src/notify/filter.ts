@@ -3,9 +3,10 @@ import type { PlanItem, ChannelPlan, SkipReason } from './types.js';
 const RANK = { P1: 1, P2: 2, P3: 3, P4: 4 } as const;
 
 /**
- * Whether a channel hears about one alert event, or why not. Alerts that are flapping, held by a
- * maintenance window or suppressed because their agent is offline never notify: they would page
- * people for noise, planned work, or a symptom of an outage already paged.
+ * Whether a channel hears news of an alert firing (opened, released, breached, escalated), or why
+ * not. Alerts that are flapping, held by a maintenance window or suppressed because their agent
+ * is offline do not notify: they would page people for noise, planned work, or a symptom of an
+ * outage already paged. When the hold ends on an alert still firing, alert.released announces it.
  */
 export function skipReason(channel: ChannelPlan, item: PlanItem): SkipReason | null {
   const { alert } = item;
@@ -30,4 +31,19 @@ export function skipReason(channel: ChannelPlan, item: PlanItem): SkipReason | n
 function servesLevel(channel: ChannelPlan, item: PlanItem): boolean {
   if (item.event === 'escalated') return channel.filters.levels.includes(item.level ?? item.alert.escalationLevel);
   return channel.filters.levels.some((level) => level <= item.alert.escalationLevel);
+}
+
+/**
+ * Whether a channel hears an alert's resolve. A channel that was told the alert fired is owed it
+ * whatever happened since (it started flapping, its agent went offline, a window holds it, its
+ * priority changed): without it the receiver's incident stays open for good. A channel never told
+ * hears nothing, unless it takes no firing news at all (a channel for resolves only), which the
+ * filters decide as for any event.
+ */
+export function resolveSkipReason(channel: ChannelPlan, item: PlanItem, announced: boolean): SkipReason | null {
+  if (!channel.enabled) return 'disabled';
+  if (!channel.filters.events.includes('resolved')) return 'event';
+  if (announced) return null;
+  if (channel.filters.events.some((event) => event !== 'resolved')) return 'unannounced';
+  return skipReason(channel, item);
 }

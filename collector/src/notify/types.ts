@@ -1,4 +1,4 @@
-import { AlertSchema, NotificationEventSchema, type NotificationFilters } from '@vigil/shared';
+import { AlertReleaseReasonSchema, AlertSchema, NotificationEventSchema, type NotificationFilters } from '@vigil/shared';
 import { z } from 'zod';
 
 /** One alert in a notification, with what happened to it. */
@@ -9,6 +9,8 @@ export const PlanItemSchema = z.object({
   level: z.number().int().min(2).max(4).optional(),
   /** For `breached`: which SLA clock ran out. */
   clock: z.enum(['respond', 'resolve']).optional(),
+  /** For `released`: which hold ended (absent in deliveries stored before it was recorded: maintenance). */
+  from: AlertReleaseReasonSchema.optional(),
 });
 export type PlanItem = z.infer<typeof PlanItemSchema>;
 
@@ -35,6 +37,9 @@ export interface ChannelPlan {
   repeatIntervalMs: number;
 }
 
-/** Why a channel was not told about an event. */
+/**
+ * Why a channel was not told about an event. `unannounced`: a resolve of an alert the channel was
+ * never told had fired (or whose firing news was still waiting in its group, and is dropped with it).
+ */
 export type SkipReason =
-  | 'disabled' | 'event' | 'scope' | 'priority' | 'level' | 'flapping' | 'suppressed' | 'maintenance' | 'throttled';
+  | 'disabled' | 'event' | 'scope' | 'priority' | 'level' | 'flapping' | 'suppressed' | 'maintenance' | 'throttled' | 'unannounced';

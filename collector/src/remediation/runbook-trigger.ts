@@ -3,12 +3,14 @@ import type { AlertEvent } from '../alerts/alert-events.js';
 
 /**
  * The alert whose rule's runbook this event fires, or null. A runbook fires when its alert opens
- * (a re-open too), or, if it opened inside a maintenance window, when it is released still broken
- * at the window's end (one that resolved inside the window never runs it). A suppressed alert's
- * agent is offline: a remediation chosen on what it last said could do harm when it lands.
+ * (a re-open too), or, if it opened held, when it is released still broken: at a maintenance
+ * window's end (one that resolved inside the window never runs it) or when its agent is back.
+ * A suppressed alert's agent is offline: a remediation chosen on what it last said could do harm
+ * when it lands. Flapping never held remediation back, so its end fires nothing new.
  */
 export function alertToRemediate(event: AlertEvent): Alert | null {
-  const fires = event.type === 'alert.released' || (event.type === 'alert.opened' && event.alert.maintenanceWindowId === null);
+  const fires = (event.type === 'alert.released' && event.from !== 'flapping')
+    || (event.type === 'alert.opened' && event.alert.maintenanceWindowId === null);
   if (!fires || event.alert.suppressedBy !== null) return null;
   // A site's alert has no agent to run anything on.
   if (event.alert.agentId === '') return null;

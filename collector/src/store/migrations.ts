@@ -598,4 +598,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alerts_by_sla_next ON alerts(sla_next_at, state, maintenance_window_id, clocks_paused_at) WHERE sla_next_at IS NOT NULL;
     `,
   },
+  {
+    version: 20,
+    name: 'which alerts each notification channel was told are firing',
+    sql: `
+      -- One row per (channel, alert) whose firing the channel was sent, until the resolve goes out:
+      -- the channel is owed that resolve even if by then the alert is flapping or suppressed.
+      -- kinds: JSON, each kind of news ("firing", "breached:respond", "escalated:2"...) → when it
+      -- went out, for repeatInterval across restarts.
+      CREATE TABLE notification_announcements (
+        channel_id TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        kinds TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (channel_id, alert_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -5,6 +5,9 @@ import { parseJson } from './json.js';
 /** A channel with everything needed to send: the secret and SMTP password included. Never returned by the API as is. */
 export type StoredNotificationChannel = NotificationChannelInput & { id: string; createdAt: number; updatedAt: number };
 
+/** A channel was told this alert fires: kinds of news sent → when (see notify/planner.ts). */
+export interface Announcement { channelId: string; alertId: string; kinds: Record<string, number> }
+
 /** A delivery row with what it carries, for sending it after a restart. */
 export type StoredDelivery = NotificationDelivery & { batch: unknown };
 
@@ -72,8 +75,30 @@ export class NotificationStore {
       });
   }
 
+  /** A deleted channel is owed no resolve: its announcements go with it. */
   deleteChannel(id: string): boolean {
+    this.db.prepare('DELETE FROM notification_announcements WHERE channel_id = ?').run(id);
     return this.db.prepare('DELETE FROM notification_channels WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Every alert some channel was told is firing, with when each kind of news went out. */
+  listAnnouncements(): Announcement[] {
+    const rows = this.db.prepare('SELECT channel_id, alert_id, kinds FROM notification_announcements').all() as Array<{ channel_id: string; alert_id: string; kinds: string }>;
+    return rows.map((r) => ({ channelId: r.channel_id, alertId: r.alert_id, kinds: parseJson<Record<string, number>>(r.kinds, {}) }));
+  }
+
+  /** Records what the channel was sent about the alert (`kinds` replaces the row's), or forgets it (null). */
+  saveAnnouncement(a: { channelId: string; alertId: string; kinds: Readonly<Record<string, number>> | null }, at: number): void {
+    if (a.kinds === null) {
+      this.db.prepare('DELETE FROM notification_announcements WHERE channel_id = ? AND alert_id = ?').run(a.channelId, a.alertId);
+      return;
+    }
+    this.db
+      .prepare(
+        `INSERT INTO notification_announcements (channel_id, alert_id, kinds, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(channel_id, alert_id) DO UPDATE SET kinds = excluded.kinds, updated_at = excluded.updated_at`,
+      )
+      .run(a.channelId, a.alertId, JSON.stringify(a.kinds), at);
   }
 
   insertDelivery(d: { id: string; channelId: string; event: NotificationEvent; alertIds: string[]; batch: unknown; at: number }): void {

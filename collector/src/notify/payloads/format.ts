@@ -14,10 +14,16 @@ const EVENT_WORDS: Record<DeliveryBatch['event'], string> = {
   opened: 'Opened', escalated: 'Escalated', breached: 'SLA breached', resolved: 'Resolved', released: 'Still failing after maintenance',
 };
 
+/** A release says which hold ended; a stored delivery from before the reason was recorded is a maintenance one. */
+const RELEASE_WORDS: Record<NonNullable<PlanItem['from']>, string> = {
+  maintenance: 'Still failing after maintenance', suppression: 'Still failing after the outage', flapping: 'Stopped flapping, still failing',
+};
+
 /** "Escalated to L3", "SLA breached (respond)", "Opened". */
-export function eventLabel(item: Pick<PlanItem, 'event' | 'level' | 'clock'>): string {
+export function eventLabel(item: Pick<PlanItem, 'event' | 'level' | 'clock' | 'from'>): string {
   if (item.event === 'escalated' && item.level !== undefined) return `Escalated to L${item.level}`;
   if (item.event === 'breached' && item.clock !== undefined) return `SLA breached (${item.clock})`;
+  if (item.event === 'released' && item.from !== undefined) return RELEASE_WORDS[item.from];
   return EVENT_WORDS[item.event];
 }
 

@@ -102,3 +102,17 @@ describe('email payload', () => {
     expect(mail.subject).not.toMatch(/[\r\n]/);
   });
 });
+
+describe('release headlines', () => {
+  const released = (from?: 'maintenance' | 'suppression' | 'flapping'): DeliveryBatch => ({
+    ...batch, event: 'released', items: [{ alert, event: 'released', ...(from ? { from } : {}) }],
+  });
+
+  it('say which hold ended, and read a release stored without its reason as one from maintenance', () => {
+    const headline = (b: DeliveryBatch) => JSON.parse(slackPayload(b, ctx)).text as string;
+    expect(headline(released('suppression'))).toContain('Still failing after the outage:');
+    expect(headline(released('flapping'))).toContain('Stopped flapping, still failing:');
+    expect(headline(released('maintenance'))).toContain('Still failing after maintenance:');
+    expect(headline(released())).toContain('Still failing after maintenance:');
+  });
+});
