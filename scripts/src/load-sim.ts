@@ -4,7 +4,7 @@
  *
  *   node scripts/dist/load-sim.js --spawn --agents 1000 --interval 1s --duration 30s
  *   node scripts/dist/load-sim.js --server http://127.0.0.1:8080 --data ./data --agents 5000
- *   node scripts/dist/load-sim.js --spawn --storm --agents 5000 --max-handshakes 64
+ *   node scripts/dist/load-sim.js --spawn --storm --agents 5000 --max-handshakes 64 --storm-down 30s
  *   node scripts/dist/load-sim.js --spawn --agents 10000 --interval 60s --job --job-runtime 0ms
  */
 import { ApiClient } from './load/api-client.js';

@@ -15,6 +15,9 @@ export class FeedWatcher {
   private readonly open = new Set<string>();
   readonly latencies: number[] = [];
   unexpectedAlerts = 0;
+  /** Alerts opened by the run's background rules, which are built never to open any. */
+  backgroundAlerts = 0;
+  private readonly backgroundRuleIds = new Set<string>();
   private socket: WebSocket | null = null;
 
   constructor(private readonly ruleId: string, private readonly stats: RunStats) {}
@@ -64,6 +67,11 @@ export class FeedWatcher {
     return this.awaiting.has(agentId) || this.open.has(agentId);
   }
 
+  /** Rules that must stay quiet: an alert of theirs would also load the collector beyond what is measured. */
+  watchBackgroundRule(ruleId: string): void {
+    this.backgroundRuleIds.add(ruleId);
+  }
+
   expectBreach(agentId: string, sentAt: number): void {
     this.awaiting.set(agentId, sentAt);
   }
@@ -79,6 +87,11 @@ export class FeedWatcher {
 
   private onEvent(message: Exclude<AlertFeedMessage, { type: 'snapshot' }>): void {
     const { alert } = message;
+    if (message.type === 'alert.opened' && this.backgroundRuleIds.has(alert.ruleId)) {
+      this.backgroundAlerts++;
+      this.stats.error('background_alert', `background rule ${alert.ruleId} opened alert ${alert.id} for ${alert.agentId} (value ${alert.value})`);
+      return;
+    }
     if (alert.ruleId !== this.ruleId) return;
     if (message.type === 'alert.resolved') {
       this.open.delete(alert.agentId);

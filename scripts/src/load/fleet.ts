@@ -21,6 +21,8 @@ export interface FleetOptions {
   hostPrefix: string;
   /** Answers the job dispatches of every agent; without it dispatches are ignored. */
   jobs?: SimJobRunner;
+  /** Agents keep producing (spooling) frames while disconnected, to replay them once readmitted. */
+  spoolWhileDisconnected?: boolean;
 }
 
 /** Hostnames and OS of the simulated endpoints: mostly Linux servers, some Windows and Macs. */
@@ -55,7 +57,8 @@ export async function connectFleet(api: ApiClient, options: FleetOptions, stats:
       stats.error(isFdExhaustion(err) ? 'fd_limit' : 'enroll_failed', `agent #${index}: ${(err as Error).message}`);
       return;
     }
-    const agent = new SimAgent({ agentId, privateKey: createPrivateKey(keys.privateKeyPem) }, new SampleProfile(options.samplesPerFrame), stats, options.jobs ?? null);
+    const agent = new SimAgent({ agentId, privateKey: createPrivateKey(keys.privateKeyPem) }, new SampleProfile(options.samplesPerFrame), stats,
+      options.jobs ?? null, options.spoolWhileDisconnected ?? false);
     try {
       await connectPolitely(agent, url, options.timeoutMs, signal, stats);
     } catch (err) {

@@ -6,10 +6,11 @@ import type { SimAgent } from './sim-agent.js';
 const TICK_MS = 5;
 
 /**
- * Sends every agent's frames on its own fixed cadence, with the agents' phases spread evenly
- * over the interval so the collector sees a smooth stream instead of one burst per interval.
- * Agent i is due at start + i·interval/N + k·interval; since that order never changes, one
- * cursor walking the agents round after round finds every due frame without a timer per agent.
+ * Produces every agent's frames on its own fixed cadence (each agent sends what its window
+ * allows, see SimSpool), with the agents' phases spread evenly over the interval so the
+ * collector sees a smooth stream instead of one burst per interval. Agent i is due at
+ * start + i·interval/N + k·interval; since that order never changes, one cursor walking the
+ * agents round after round finds every due frame without a timer per agent.
  */
 export class FrameScheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -48,7 +49,7 @@ export class FrameScheduler {
       // How late the simulator itself is: if this grows, the measurement is limited by the
       // load generator, not the collector.
       if (this.stats.inWindow(due)) this.stats.sendLag.push(now - due);
-      this.agents[this.cursor]!.sendFrame();
+      this.agents[this.cursor]!.produceFrame();
       if (++this.cursor === this.agents.length) {
         this.cursor = 0;
         this.round++;

@@ -12,6 +12,8 @@ interface Summary {
   framesSent: number;
   framesAcked: number;
   unackedAtEnd: number;
+  rules: number;
+  backgroundAlertsOpened: number;
   breachToAlertMs: { count: number };
   collectorRssMb: number | null;
   errors: number;
@@ -24,9 +26,18 @@ interface StormSummary {
   connected: number;
   readmitted: number;
   notReadmitted: number;
+  stormDownMs: number;
   restartMs: number;
   readmitMs: { p50: number | null; max: number | null };
   allReadmittedMs: number | null;
+  framesProduced: number;
+  backlogFrames: { total: number; p50: number | null; max: number | null };
+  drainedMs: { p50: number | null; max: number | null };
+  allDrainedMs: number | null;
+  allDrainedAfterListeningMs: number | null;
+  notDrained: number;
+  framesLost: number;
+  framesDuplicated: number;
   attemptsPerAgent: { p50: number | null };
   apiLatencyMs: Record<'agents' | 'healthz', { count: number; failures: number }>;
   collectorPeakRssMb: number | null;
@@ -86,10 +97,10 @@ function runSimulator(args: string[], timeoutMs: number): Promise<{ code: number
 }
 
 describe('load simulator', () => {
-  it('drives a spawned collector with 20 agents and reports a consistent summary', async () => {
+  it('drives a spawned collector with 20 agents and one of each background rule, and reports a consistent summary', async () => {
     expect(existsSync(LOAD_SIM), `${LOAD_SIM} missing: run tsc -b first`).toBe(true);
     const { code, stdout, stderr } = await runSimulator(
-      ['--spawn', '--agents', '20', '--interval', '200ms', '--duration', '3s', '--warmup', '1s', '--breach-every', '1s'],
+      ['--spawn', '--agents', '20', '--interval', '200ms', '--duration', '3s', '--warmup', '1s', '--breach-every', '1s', '--rules', '13'],
       45_000,
     );
     expect(code, stderr).toBe(0);
@@ -100,6 +111,9 @@ describe('load simulator', () => {
     expect(summary.framesAcked).toBeGreaterThan(0);
     expect(summary.framesAcked).toBe(summary.framesSent - summary.unackedAtEnd);
     expect(summary.breachToAlertMs.count, stderr).toBeGreaterThanOrEqual(1);
+    // The collector took every background rule, and none of them opened an alert.
+    expect(summary.rules).toBe(14);
+    expect(summary.backgroundAlertsOpened).toBe(0);
     expect(summary.collectorRssMb).toBeGreaterThan(0);
     expect(summary.errors, stderr).toBe(0);
     expect(summary.closesByCode).toEqual({});
@@ -137,9 +151,9 @@ describe('load simulator', () => {
     expect(summary.errors, stderr).toBe(0);
   });
 
-  it('storm mode: kills and restarts the spawned collector, and every agent is readmitted with its backoff', async () => {
+  it('storm mode: kills and restarts the spawned collector, every agent is readmitted with its backoff and its spool drains', async () => {
     const { code, stdout, stderr } = await runSimulator(
-      ['--spawn', '--storm', '--agents', '12', '--interval', '500ms', '--warmup', '1s', '--storm-timeout', '60s'],
+      ['--spawn', '--storm', '--agents', '12', '--interval', '500ms', '--warmup', '1s', '--storm-down', '2s', '--storm-timeout', '60s'],
       120_000,
     );
     expect(code, stderr).toBe(0);
@@ -149,11 +163,22 @@ describe('load simulator', () => {
     expect(summary.readmitted, stderr).toBe(12);
     expect(summary.notReadmitted).toBe(0);
     // The collector was really gone: every agent lost its session and needed at least one attempt.
-    expect(summary.restartMs).toBeGreaterThan(0);
+    expect(summary.stormDownMs).toBe(2000);
+    expect(summary.restartMs).toBeGreaterThanOrEqual(2000);
     expect(summary.attemptsPerAgent.p50).toBeGreaterThanOrEqual(1);
     expect(summary.readmitMs.max).toBeGreaterThanOrEqual(summary.restartMs);
     // The same instant: one rounded to the millisecond, the other to a tenth of one.
     expect(Math.abs(summary.allReadmittedMs! - summary.readmitMs.max!)).toBeLessThanOrEqual(1);
+    // Two seconds down at two frames a second: every agent spooled frames, and the collector got them all.
+    expect(summary.backlogFrames.p50!, stderr).toBeGreaterThanOrEqual(3);
+    expect(summary.backlogFrames.total).toBeGreaterThanOrEqual(12 * 3);
+    expect(summary.notDrained, stderr).toBe(0);
+    expect(summary.allDrainedMs!).toBeGreaterThanOrEqual(summary.allReadmittedMs!);
+    expect(summary.allDrainedAfterListeningMs!).toBeGreaterThanOrEqual(0);
+    expect(Math.abs(summary.allDrainedMs! - summary.drainedMs.max!)).toBeLessThanOrEqual(1);
+    expect(summary.framesProduced).toBeGreaterThan(summary.backlogFrames.total);
+    expect(summary.framesLost).toBe(0);
+    expect(summary.framesDuplicated).toBe(0);
     expect(summary.apiLatencyMs.healthz.count).toBeGreaterThan(0);
     expect(summary.apiLatencyMs.healthz.failures).toBe(0);
     expect(summary.apiLatencyMs.agents.failures).toBe(0);

@@ -15,7 +15,7 @@ export interface LoadOptions {
   warmupMs: number;
   samplesPerFrame: number;
   breachEveryMs: number;
-  /** Rules evaluated on every frame that never breach, beside the one load rule. */
+  /** Background rules beside the load rule: a realistic mix (see background-rules.ts) that never opens an alert. */
   backgroundRules: number;
   connectConcurrency: number;
   connectTimeoutMs: number;
@@ -25,8 +25,10 @@ export interface LoadOptions {
   jsonOnly: boolean;
   /** Storm mode: kill and restart the spawned collector once the fleet is connected, and time the reconnection. */
   storm: boolean;
-  /** Give up waiting for every agent to be readmitted after this long. */
+  /** Give up waiting for every agent to be readmitted and its backlog drained after this long. */
   stormTimeoutMs: number;
+  /** How long the killed collector stays down before it is started again: what the agents' backlog builds up over. */
+  stormDownMs: number;
   /** Passed to the spawned collector as --max-handshakes. */
   maxHandshakes: number | null;
   /** Bulk-job benchmark: once warmed up, run one job on every simulated agent and time it. */
@@ -76,6 +78,7 @@ interface RawOptions {
   jsonOnly: boolean;
   storm: boolean;
   stormTimeout: number;
+  stormDown: number;
   maxHandshakes?: number;
   job: boolean;
   jobConcurrency?: number;
@@ -101,7 +104,8 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     .addOption(durationOption('--warmup <duration>', 'frames sent before measuring starts', '5s', 0))
     .option('--samples-per-frame <k>', 'samples in each frame (catalog metrics with mount/iface/device labels)', positiveInt('--samples-per-frame', 5000), 20)
     .addOption(durationOption('--breach-every <duration>', 'how often one random agent breaches the load rule', '5s', 50))
-    .option('--rules <n>', 'extra rules matching every frame but never breaching, to measure evaluation with a realistic rule set', nonNegativeInt('--rules', 10_000), 0)
+    .option('--rules <n>', 'extra rules on the fleet (thresholds, windows, scopes, overrides, exclusions; some crossed by the values but held ' +
+      'by a day-long "for"), none ever opening an alert, to measure evaluation with a realistic rule set', nonNegativeInt('--rules', 10_000), 0)
     .option('--connect-concurrency <n>', 'enrollments and handshakes in flight at once', positiveInt('--connect-concurrency', 10_000), 200)
     .addOption(durationOption('--connect-timeout <duration>', 'give up if enrolling and connecting everyone takes longer', '5m', 1000))
     .addOption(durationOption('--drain-timeout <duration>', 'how long to wait for outstanding acks and alerts after measuring', '10s', 0))
@@ -109,8 +113,11 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     .option('--spawn', 'start a collector on 127.0.0.1 with a temporary data directory, and stop it at the end', false)
     .option('--json-only', 'no progress on stderr, only the JSON summary on stdout', false)
     .option('--storm', 'reconnect storm: connect the fleet, SIGKILL the spawned collector, restart it on the same data and port, ' +
-      'and measure how the agents (reconnecting with the real agent\'s jittered backoff) are readmitted and how the API answers meanwhile', false)
-    .addOption(durationOption('--storm-timeout <duration>', 'storm mode: stop waiting for readmission after this long', '3m', 1000))
+      'and measure how the agents (reconnecting with the real agent\'s jittered backoff, spooling frames meanwhile) are readmitted, ' +
+      'how long until every spooled frame is acknowledged, and how the API answers meanwhile', false)
+    .addOption(durationOption('--storm-timeout <duration>', 'storm mode: stop waiting for readmission and drained spools after this long', '3m', 1000))
+    .addOption(durationOption('--storm-down <duration>', 'storm mode: how long the collector stays down before it is restarted; ' +
+      'each agent spools about this divided by --interval frames meanwhile', '10s', 0))
     .option('--max-handshakes <n>', 'spawned collector: agent connections allowed mid-handshake at once (its --max-handshakes)', positiveInt('--max-handshakes', 1_000_000))
     .option('--job', 'bulk-job benchmark: once warmed up, run one job (a script of its own) on every simulated agent and time ' +
       'its dispatch to all, its results and the collector\'s CPU and memory meanwhile; the window lasts until the job finishes', false)
@@ -123,6 +130,8 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
   const raw = program.opts<RawOptions>();
 
   if (raw.storm && !raw.spawn) program.error('error: --storm restarts the collector, so it needs --spawn');
+  const stormFlagGiven = program.getOptionValueSource('stormTimeout') === 'cli' || program.getOptionValueSource('stormDown') === 'cli';
+  if (stormFlagGiven && !raw.storm) program.error('error: --storm-timeout and --storm-down configure --storm; give --storm too');
   if (raw.maxHandshakes !== undefined && !raw.spawn) program.error('error: --max-handshakes configures a spawned collector; it needs --spawn');
   if (raw.job && raw.storm) program.error('error: --job and --storm are separate scenarios; give one');
   const jobFlagGiven = raw.jobConcurrency !== undefined || raw.jobRate !== undefined ||
@@ -166,6 +175,7 @@ export function parseLoadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     jsonOnly: raw.jsonOnly,
     storm: raw.storm,
     stormTimeoutMs: raw.stormTimeout,
+    stormDownMs: raw.stormDown,
     maxHandshakes: raw.maxHandshakes ?? null,
     job: raw.job,
     jobConcurrency: raw.jobConcurrency ?? null,

@@ -44,6 +44,8 @@ export interface LoadSummary {
   samplesPerFrame: number;
   /** Rules active during the run: the load rule and the background ones. */
   rules: number;
+  /** Alerts the background rules opened: built never to open any, so anything but 0 skews the run. */
+  backgroundAlertsOpened: number;
   collectorCpuPct: number | null;
   simulatorCpuPct: number;
   /** Median ack latency of the frames sent in each quarter of the window: growth means a backlog. */
@@ -69,6 +71,9 @@ export interface RunContext {
 }
 
 const MB = 1024 * 1024;
+/** The site and tag every simulated agent enrolls with. */
+const SIM_SITE = 'sim';
+const SIM_TAG = 'load-sim';
 const SCRAPE_EVERY_MS = 2000;
 const CLOSE_TIMEOUT_MS = 5000;
 
@@ -111,7 +116,7 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
     sampler.start(SCRAPE_EVERY_MS);
     await sampler.read();
     const enrollmentToken = await api.createEnrollmentToken({
-      tenant, site: 'sim', tags: ['load-sim'], maxUses: options.agents, expiresInMs: 3_600_000,
+      tenant, site: SIM_SITE, tags: [SIM_TAG], maxUses: options.agents, expiresInMs: 3_600_000,
     });
     // Normal frames never exceed 60 % CPU, so only the deliberate 99 % frames open this rule's alerts.
     const rule = await api.createRule({
@@ -119,8 +124,6 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
       forSamples: 1, priority: 'P4', scope: { tenant },
     });
     ruleId = rule.id;
-    for (const body of backgroundRules(options.backgroundRules, tenant, runId)) backgroundRuleIds.push((await api.createRule(body)).id);
-    if (backgroundRuleIds.length) log(`${backgroundRuleIds.length} background rules evaluated on every frame`);
     feed = new FeedWatcher(rule.id, stats);
     await feed.connect(api.alertStreamUrl(), options.requestTimeoutMs);
     log(`tenant ${tenant}, rule ${rule.id}; enrolling and connecting ${options.agents} agents (${options.connectConcurrency} at a time)`);
@@ -141,6 +144,15 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
     connectMs = performance.now() - connectStarted;
     log(`connected ${agents.length}/${options.agents} in ${Math.round(connectMs)}ms`);
     if (agents.length === 0 && !signal.aborted) throw new Error('no simulated agent could connect');
+    // Created once the fleet is in, so their per-agent overrides and exclusions can name real agents.
+    const fleet = { tenant, site: SIM_SITE, tag: SIM_TAG, agentIds: agents.map((a) => a.agentId) };
+    for (const body of backgroundRules(options.backgroundRules, fleet, runId)) {
+      if (signal.aborted) break;
+      const created = await api.createRule(body);
+      backgroundRuleIds.push(created.id);
+      feed.watchBackgroundRule(created.id);
+    }
+    if (backgroundRuleIds.length) log(`${backgroundRuleIds.length} background rules on the fleet's metrics, none ever opening an alert`);
 
     if (options.job && !signal.aborted) {
       bulkJob = await BulkJob.prepare(api, jobRunner, stats, log, {
@@ -232,6 +244,7 @@ export async function runLoad(options: LoadOptions, ctx: RunContext): Promise<Lo
     connected: agents.length,
     samplesPerFrame: options.samplesPerFrame,
     rules: 1 + backgroundRuleIds.length,
+    backgroundAlertsOpened: feed?.backgroundAlerts ?? 0,
     collectorCpuPct,
     simulatorCpuPct: roundTo(simulatorCpuPct, 1),
     ackLatencyP50ByQuarterMs: stats.ackLatencyTrend(4),

@@ -1,7 +1,7 @@
 import type { CatalogMetric, Labels, Sample } from '@vigil/shared';
 
 /** A series the simulated host reports, with the bounds its values wander between. */
-interface Series {
+export interface Series {
   metric: CatalogMetric;
   labels?: Labels;
   min: number;
@@ -61,6 +61,11 @@ function hostSeries(count: number): Series[] {
     out.push(...group.slice(0, count - out.length));
   }
   return out;
+}
+
+/** The series a host with `samplesPerFrame` samples reports, and the bounds its values stay within. */
+export function hostSeriesBounds(samplesPerFrame: number): ReadonlyArray<Readonly<Series>> {
+  return hostSeries(samplesPerFrame);
 }
 
 /** Generates one simulated host's samples, frame after frame, with values that drift plausibly. */

@@ -1,14 +1,16 @@
 import {
   CollectorMessageSchema, PROTOCOL_VERSION, describeZodError, signChallenge,
-  type AgentMessage, type CollectorMessage,
+  type AgentMessage, type CollectorMessage, type Frame,
 } from '@vigil/shared';
 import type { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { BacklogDrain } from './backlog-drain.js';
 import type { RunStats } from './run-stats.js';
 import type { SampleProfile } from './sample-profile.js';
 import { closeSocket } from './close-socket.js';
 import type { SimJobRunner } from './sim-job-runner.js';
+import { SimSpool, frameText } from './sim-spool.js';
 
 export interface SimIdentity {
   agentId: string;
@@ -31,18 +33,25 @@ export class HandshakeClosedError extends Error {
 
 /**
  * One simulated agent on one WebSocket, speaking the real protocol: challenge → signed hello →
- * welcome, then frames with increasing seq. It remembers when each unacknowledged frame was sent
- * so the ack latency can be measured.
+ * welcome, then frames with increasing seq. Frames pass through a spool as on the real agent (see
+ * SimSpool): held until acknowledged, at most its in-flight window on the wire, replayed after a
+ * reconnection from the welcome's lastSeq on. Ack latency runs from a frame's production, so time
+ * spent waiting in the spool counts.
  */
 export class SimAgent {
   private socket: WebSocket | null = null;
   private state: State = 'idle';
-  private seq = 0;
-  /** seq → performance.now() at send. */
-  private readonly pending = new Map<number, number>();
+  private readonly spool = new SimSpool();
+  /** Set by beginOutage(): follows the backlog of one collector outage until it drained. */
+  private outage: BacklogDrain | null = null;
+  framesProduced = 0;
+  /** Frames acknowledged after going out more than once (the earlier send was lost with its connection). */
+  framesResent = 0;
+  /** Acks for a seq this agent had handed out but no longer held: the collector acknowledged it twice. */
+  duplicateAcks = 0;
   lastSentAt = 0;
   heartbeatMs = 30_000;
-  /** When set, the next frame reports a CPU breach and this is called with its send time. */
+  /** When set, the next frame reports a CPU breach and this is called with the time it was produced. */
   breachNext: ((sentAt: number) => void) | null = null;
   /** When set, the next frame carries these sections (as a real agent's periodic inventory and patch scans). */
   sectionsNext: Record<string, unknown> | null = null;
@@ -54,6 +63,12 @@ export class SimAgent {
     private readonly stats: RunStats,
     /** Answers job dispatches; without one they are ignored, as by an agent with scripting disabled. */
     private readonly jobs: SimJobRunner | null = null,
+    /**
+     * Keep producing frames while disconnected, to be replayed on reconnection, as a real agent
+     * does. Off, frames are produced only while connected: a steady-load run, whose agents never
+     * reconnect, then counts only frames that could have reached the collector.
+     */
+    private readonly spoolWhileDisconnected = false,
   ) {}
 
   get agentId(): string {
@@ -103,6 +118,7 @@ export class SimAgent {
         if (this.socket !== socket) return;
         const wasReady = this.state === 'ready';
         this.state = 'closed';
+        this.spool.disconnect();
         this.stats.recordClose(code);
         if (!settled) settle(new HandshakeClosedError(code, reason.toString('utf8')));
         else if (wasReady && !this.stats.shuttingDown && !this.stats.expectDisconnects) {
@@ -119,17 +135,24 @@ export class SimAgent {
     });
   }
 
-  /** Sends the next frame; false when the socket is not (or no longer) usable. */
-  sendFrame(): boolean {
-    const socket = this.socket;
-    if (this.state !== 'ready' || !socket) return false;
+  /** Frames held in the spool: produced, not yet acknowledged. */
+  get framesHeld(): number {
+    return this.spool.size;
+  }
+
+  /**
+   * Produces the next frame into the spool and sends what the window allows; false when no frame
+   * was produced (not connected, and not spooling while disconnected).
+   */
+  produceFrame(): boolean {
+    const spooling = this.spoolWhileDisconnected && this.state !== 'idle';
+    if (this.state !== 'ready' && !spooling) return false;
     const breach = this.breachNext;
     this.breachNext = null;
     const sections = this.sectionsNext;
     this.sectionsNext = null;
-    const seq = ++this.seq;
-    const message: AgentMessage = {
-      type: 'frame', seq, ts: Date.now(), samples: this.profile.next(breach !== null),
+    const body: Omit<Frame, 'type' | 'seq'> = {
+      ts: Date.now(), samples: this.profile.next(breach !== null),
       sources: [
         { source: 'cpu', status: 'ok' },
         { source: 'memory', status: 'ok' },
@@ -138,14 +161,26 @@ export class SimAgent {
       ],
       ...(sections ? { sections } : {}),
     };
-    const payload = JSON.stringify(message);
-    const sentAt = performance.now();
-    this.pending.set(seq, sentAt);
-    this.lastSentAt = sentAt;
-    if (this.stats.inWindow(sentAt)) this.stats.framesSent++;
-    socket.send(payload);
-    breach?.(sentAt);
+    const producedAt = performance.now();
+    this.spool.push(producedAt, JSON.stringify(body));
+    this.framesProduced++;
+    this.outage?.produced();
+    if (this.stats.inWindow(producedAt)) this.stats.framesSent++;
+    this.pump();
+    breach?.(producedAt);
     return true;
+  }
+
+  /**
+   * The collector is about to go away: from now on, track the backlog this agent builds up and
+   * when it has drained (see BacklogDrain).
+   */
+  beginOutage(now: number): void {
+    this.outage = new BacklogDrain(now, this.spool.size);
+  }
+
+  get outageRecord(): BacklogDrain | null {
+    return this.outage;
   }
 
   /** Sends any message on the open session; false when the socket is not (or no longer) usable. */
@@ -162,10 +197,10 @@ export class SimAgent {
     this.socket.send(JSON.stringify({ type: 'heartbeat', ts: Date.now() } satisfies AgentMessage));
   }
 
-  /** Frames sent inside the measurement window that have no ack yet. */
+  /** Frames produced inside the measurement window that have no ack yet (on the wire or still spooled). */
   unackedInWindow(): number {
     let n = 0;
-    for (const sentAt of this.pending.values()) if (this.stats.inWindow(sentAt)) n++;
+    for (const frame of this.spool.held()) if (this.stats.inWindow(frame.producedAt)) n++;
     return n;
   }
 
@@ -173,6 +208,15 @@ export class SimAgent {
     return closeSocket(this.socket, timeoutMs, 'load simulation finished');
   }
 
+  /** Puts on the socket whatever the spool's send window allows. */
+  private pump(): void {
+    const socket = this.socket;
+    if (this.state !== 'ready' || !socket) return;
+    const batch = this.spool.takeSendable();
+    if (batch.length === 0) return;
+    for (const frame of batch) socket.send(frameText(frame));
+    this.lastSentAt = performance.now();
+  }
 
   private parse(data: WebSocket.RawData, isBinary: boolean): CollectorMessage | null {
     if (isBinary) {
@@ -201,6 +245,15 @@ export class SimAgent {
     return parsed.data;
   }
 
+  private welcomed(lastSeq: number, heartbeatSec: number): void {
+    const { stored } = this.spool.welcome(lastSeq);
+    const now = performance.now();
+    this.outage?.welcomed(now, stored, this.spool.size, this.spool.newestSeq, this.spool.oldestSeq);
+    this.heartbeatMs = heartbeatSec * 1000;
+    this.lastSentAt = now;
+    this.state = 'ready';
+  }
+
   private onMessage(message: CollectorMessage, settle: (err?: Error) => void): void {
     switch (message.type) {
       case 'challenge': {
@@ -217,19 +270,21 @@ export class SimAgent {
       }
       case 'welcome':
         if (message.agentId !== this.agentId) return settle(new Error(`welcomed as ${message.agentId}, expected ${this.agentId}`));
-        this.seq = message.lastSeq;
-        // Frames outstanding on an earlier connection were lost with it (the simulator keeps no spool).
-        this.pending.clear();
-        this.heartbeatMs = message.heartbeatSec * 1000;
-        this.lastSentAt = performance.now();
-        this.state = 'ready';
-        return settle();
+        this.welcomed(message.lastSeq, message.heartbeatSec);
+        settle();
+        // Replays what the spool holds beyond lastSeq, then goes on with live frames.
+        return this.pump();
       case 'ack': {
-        const sentAt = this.pending.get(message.seq);
-        if (sentAt === undefined) return this.stats.error('unexpected_ack', `agent ${this.agentId}: ack for seq ${message.seq} that is not outstanding`);
-        this.pending.delete(message.seq);
-        this.stats.recordAck(sentAt, performance.now());
-        return;
+        const frame = this.spool.ack(message.seq);
+        if (frame === null) {
+          if (message.seq <= this.spool.newestSeq) this.duplicateAcks++;
+          return this.stats.error('unexpected_ack', `agent ${this.agentId}: ack for seq ${message.seq} that is not outstanding`);
+        }
+        const now = performance.now();
+        if (frame.sends > 1) this.framesResent++;
+        this.stats.recordAck(frame.producedAt, now);
+        this.outage?.settled(now, this.spool.oldestSeq);
+        return this.pump();
       }
       case 'error':
         return this.stats.error('collector_error', `agent ${this.agentId}: ${message.code}: ${message.message}`);
