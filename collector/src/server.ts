@@ -32,7 +32,8 @@ import { installAuthentication } from './http/authenticate.js';
 import { installAuthorization, type RegisteredRoute } from './http/authorize.js';
 import { AuditLog } from './audit/audit-log.js';
 import { TokenRevocations } from './auth/token-revocations.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { answerFrameworkError, installErrorHandling } from './http/error-handler.js';
+import { installJsonBody } from './http/json-body.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { DEFAULT_LIVENESS_CONFIG, LivenessMonitor } from './liveness/index.js';
 import { MaintenanceService } from './maintenance/maintenance-service.js';
@@ -148,9 +149,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     // Per-request lines would drown the event log at fleet scale; routes log what they change.
     logController: new Fastify.LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_MESSAGE_BYTES,
+    // Bad URLs are refused by the router before any hook: answered in the API's own error shape.
+    frameworkErrors: answerFrameworkError,
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   });
   installErrorHandling(app);
+  installJsonBody(app);
   // Before authentication: the plugin's own onRequest hook must run first for it to close the socket
   // of an upgrade that authentication refuses (else every refused upgrade leaks a connection).
   await app.register(websocket, {

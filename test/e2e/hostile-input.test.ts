@@ -170,7 +170,7 @@ describe('hostile input, generated', () => {
         conn.ws.close();
         await conn.closed;
       }),
-      { numRuns: 120 },
+      { numRuns: 300 },
     );
     expect(refusalCodes.has(CloseCode.badMessage)).toBe(true);
   });

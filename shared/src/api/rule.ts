@@ -30,9 +30,10 @@ export const RuleScopeSchema = z.object({
  * because maintenance windows name theirs `agentIds` and would otherwise accept, and ignore, this.
  * An empty list is refused rather than read as "no narrowing": it is too easily a mistake.
  */
+// Strict: a misspelt key (`tenat`) would otherwise be dropped and the rule cover every tenant.
 export const RuleTargetScopeSchema = RuleScopeSchema.extend({
   agents: z.array(IdSchema).min(1).max(1000).optional(),
-});
+}).strict();
 export type RuleScope = z.infer<typeof RuleTargetScopeSchema>;
 
 /** Agents matching any of these are left out of the rule, whatever its scope says. */
