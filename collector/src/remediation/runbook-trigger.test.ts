@@ -16,6 +16,14 @@ describe('alertToRemediate', () => {
     }
   });
 
+  it('does not fire again on the release of an alert whose runbook already ran in this occurrence', () => {
+    const ran = alert({
+      remediation: { runbookRunId: 'rbr_1', runbookId: 'rbk_1', runbookName: 'Clean disk', state: 'escalated', outcome: 'verify failed', output: '', at: 5 },
+    });
+    expect(alertToRemediate({ type: 'alert.released', from: 'maintenance', alert: ran })).toBeNull();
+    expect(alertToRemediate({ type: 'alert.released', from: 'suppression', alert: ran })).toBeNull();
+  });
+
   it('does not fire again when flapping ends: flapping never held the runbook back', () => {
     expect(alertToRemediate({ type: 'alert.released', from: 'flapping', alert: alert() } as AlertEvent)).toBeNull();
   });
