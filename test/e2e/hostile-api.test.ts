@@ -94,6 +94,8 @@ const UNICODE_EDGES = [
 ];
 const unicodeString = fc.oneof(fc.constantFrom(...UNICODE_EDGES), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
 
+/** What a successful pollution would switch on: `public` on Object.prototype would let every route skip authentication. */
+const POISON = '{"polluted":"yes","public":true}';
 const FORBIDDEN_SPELLINGS = ['__proto__', '\\u005f_proto__', '__pro\\u0074o__', '\\u005F\\u005Fproto\\u005F\\u005F'] as const;
 
 type Invalidation =
@@ -154,13 +156,13 @@ function invalidated(body: Record<string, unknown>, m: Invalidation): string {
     case 'unknownNestedKey': objectAt(m.under)[m.key] = m.value; return toJsonText(copy);
     case 'hugeString': copy[m.field] = 'x'.repeat(m.length); return toJsonText(copy);
     case 'infinite': copy[m.field] = rawToken(m.token); return toJsonText(copy);
-    case 'prototypeKey': objectAt(m.under)[m.key] = { polluted: 'yes' }; return toJsonText(copy);
+    case 'prototypeKey': objectAt(m.under)[m.key] = JSON.parse(POISON); return toJsonText(copy);
     case 'deep': {
       copy[m.field] = '\u0000deep\u0000';
       return toJsonText(copy).replace('"\\u0000deep\\u0000"', () => nested(m.depth, m.shape));
     }
     case 'forbiddenKey': {
-      const poison = m.viaConstructor ? '"constructor":{"prototype":{"polluted":"yes"}}' : `"${m.spelling}":{"polluted":"yes"}`;
+      const poison = m.viaConstructor ? `"constructor":{"prototype":${POISON}}` : `"${m.spelling}":${POISON}`;
       objectAt(m.under)['\u0000poison\u0000'] = 1;
       return toJsonText(copy).replace('"\\u0000poison\\u0000":1', () => poison);
     }
@@ -513,5 +515,20 @@ describe('hostile API requests, generated', () => {
     const seqs = [...new Set(samples.map((s) => s.seq))].sort((a, b) => a - b);
     expect(seqs.length).toBeGreaterThan(1);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
+  });
+
+  it('shows no sign of a polluted prototype', async () => {
+    expect((await rawHttp(collector.url, { method: 'GET', path: '/api/v1/agents' })).status).toBe(401);
+    for (const path of ['/api/v1/agents', '/api/v1/rules', '/api/v1/alerts', '/api/v1/maintenance-windows', '/api/v1/jobs', '/api/v1/enrollment-tokens']) {
+      const { status, body } = await collector.api('GET', path);
+      expect(status, path).toBe(200);
+      expect(JSON.stringify(body), path).not.toContain('polluted');
+    }
+    // A fresh rule carries exactly the fields it was given, nothing inherited.
+    const rule = await collector.api('POST', '/api/v1/rules', { name: 'fresh after the storm', metric: 'cpu.usage_pct', op: '>', threshold: 99 });
+    expect(rule.status).toBe(201);
+    expect(rule.body).not.toHaveProperty('polluted');
+    expect(rule.body).not.toHaveProperty('public');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
