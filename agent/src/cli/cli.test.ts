@@ -195,7 +195,7 @@ describe('vigil-agent run and status', () => {
       expect(fake.frames.some((f) => f.agentId === agentId)).toBe(true);
       const human = await cli(['status', '--state', state]);
       expect(human.stdout).toMatch(/spool\s+\d+ frames? awaiting ack, [\d.]+ KB of 16 KB/);
-      expect(human.stdout).toMatch(/dropped frames\s+\d+ \(oldest, spool full\)/);
+      expect(human.stdout).toMatch(/dropped frames\s+\d+ \(spool full, or too big to send\)/);
       agent.child.kill('SIGTERM');
       expect(await agent.exited).toBe(0);
     } finally {
@@ -261,6 +261,6 @@ describe('vigil-agent status rendering', () => {
     expect(text).toMatch(/^connection\s+disconnected$/m);
     expect(text).toMatch(/^last acked seq\s+4000$/m);
     expect(text).toMatch(/^spool\s+321 frames awaiting ack, 640 KB of 256 MB$/m);
-    expect(text).toMatch(/^dropped frames\s+17 \(oldest, spool full\)$/m);
+    expect(text).toMatch(/^dropped frames\s+17 \(spool full, or too big to send\)$/m);
   });
 });

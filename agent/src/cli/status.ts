@@ -83,7 +83,7 @@ export function renderStatus(report: StatusReport, now = Date.now()): string {
     lines.push(['last connected', ago(s.lastConnectedAt, now)]);
     lines.push(['last seq', String(s.lastSeq)], ['last acked seq', s.lastAckedSeq === null ? 'none' : String(s.lastAckedSeq)]);
     lines.push(['spool', describeSpool(s)]);
-    lines.push(['dropped frames', s.dropped ? `${s.dropped} (oldest, spool full)` : '0']);
+    lines.push(['dropped frames', s.dropped ? `${s.dropped} (spool full, or too big to send)` : '0']);
     lines.push(['pending results', String(s.pendingResults)]);
     lines.push(['last error', s.lastError ?? '-']);
     if (s.lastTrustRefusal) lines.push(['trust refused', `version ${s.lastTrustRefusal.version} at ${s.lastTrustRefusal.at}: ${s.lastTrustRefusal.reason}`]);

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CloseCode, PROTOCOL_VERSION, generateAgentKeyPair, type Frame } from '@vigil/shared';
-import { silentLogger } from '../log.js';
+import { CloseCode, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, generateAgentKeyPair, type Frame } from '@vigil/shared';
+import { silentLogger, type Logger } from '../log.js';
 import { JobHandler } from '../runner/job-handler.js';
 import { MemorySeqSource } from '../state/seq-store.js';
 import type { StatusPatch } from '../state/status-file.js';
@@ -62,12 +63,12 @@ async function setup(fakeOptions: FakeCollectorOptions = {}, extra: Partial<Agen
 
 const spools: DiskSpool[] = [];
 const dirs: string[] = [];
-function openSpool(dir?: string): { spool: DiskSpool; dir: string } {
+function openSpool(dir?: string, maxBytes = 1024 * 1024): { spool: DiskSpool; dir: string } {
   if (!dir) {
     dir = mkdtempSync(join(tmpdir(), 'vigil-connection-spool-'));
     dirs.push(dir);
   }
-  const spool = DiskSpool.open({ dir: join(dir, 'spool'), maxBytes: 1024 * 1024, logger: silentLogger() });
+  const spool = DiskSpool.open({ dir: join(dir, 'spool'), maxBytes, logger: silentLogger() });
   spools.push(spool);
   return { spool, dir };
 }
@@ -82,6 +83,21 @@ afterEach(async () => {
   for (const spool of spools.splice(0)) spool.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A logger keeping its warnings, to check what an operator is told. */
+function recordingLogger(): { logger: Logger; warnings: Array<Record<string, unknown>> } {
+  const warnings: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, unknown>) });
+  return { logger, warnings };
+}
+
+/** A frame carrying event-log text: CJK takes three bytes per character, so it is over the limit in bytes though not in `.length`. */
+function cjkFrame(seq: number): Frame {
+  const wide: Frame = { ...frame(seq), sections: { events: { entries: [{ message: '漢'.repeat(400_000) }] } } };
+  expect(JSON.stringify(wide).length).toBeLessThan(MAX_MESSAGE_BYTES);
+  expect(Buffer.byteLength(JSON.stringify(wide))).toBeGreaterThan(MAX_MESSAGE_BYTES);
+  return wide;
+}
 
 const seqsOn = (conn: number) => fake.frames.filter((f) => f.connection === conn).map((f) => f.frame.seq);
 
@@ -343,5 +359,51 @@ describe('AgentConnection', () => {
     expect(seqsOn(1)).toEqual([41, 42, 43]);
     await conn.stop();
     await running;
+  });
+
+  describe('frames the collector cannot take', () => {
+    it('drops a spooled frame over the limit in bytes instead of sending it, counts it, and delivers the frames after it', async () => {
+      // As an older agent, which measured in UTF-16 code units, may have left its spool.
+      const { spool } = openSpool(undefined, 8 * 1024 * 1024);
+      spool.push(frame(1));
+      spool.push(cjkFrame(2));
+      spool.push(frame(3));
+      const { logger, warnings } = recordingLogger();
+      const { conn, status, push } = await setup({}, { queue: spool, seq: new MemorySeqSource(3), logger });
+      const running = conn.run();
+      await fake.waitFor(() => fake.frames.length === 2, 'the frames around the oversized one');
+      push();
+      await fake.waitFor(() => fake.frames.length === 3, 'a new frame after them');
+
+      expect(seqsOn(1)).toEqual([1, 3, 4]);
+      expect(fake.frames.map((f) => f.frame.spool?.dropped)).toEqual([0, 1, 1]);
+      expect(fake.closes).toEqual([]);
+      await until(() => spool.size === 0, 'the spool to drain');
+      expect(spool.dropped).toBe(1);
+      await until(() => status.dropped === 1 && status.unacked === 0, 'status to report the drop');
+      const drops = warnings.filter((w) => w.seq !== undefined);
+      expect(drops).toHaveLength(1);
+      expect(drops[0]).toMatchObject({ seq: 2, msg: expect.stringMatching(/over the message size limit/) });
+      expect(drops[0]!.bytes).toBeGreaterThan(MAX_MESSAGE_BYTES);
+      await conn.stop();
+      await running;
+    });
+
+    it('never runs the delivery hooks of a frame dropped for size from an in-memory queue', async () => {
+      const delivered: number[] = [];
+      const delivery = new DeliveryTracker();
+      const { conn, queue } = await setup({}, { delivery });
+      conn.enqueueFrame(frame(1), [() => delivered.push(1)]);
+      conn.enqueueFrame(cjkFrame(2), [() => delivered.push(2)]);
+      conn.enqueueFrame(frame(3), [() => delivered.push(3)]);
+      const running = conn.run();
+      await until(() => queue.size === 0, 'the queue to drain');
+      expect(seqsOn(1)).toEqual([1, 3]);
+      expect(delivered).toEqual([1, 3]);
+      expect(delivery.pending).toBe(0);
+      expect(queue.dropped).toBe(1);
+      await conn.stop();
+      await running;
+    });
   });
 });

@@ -3,6 +3,7 @@ import {
   CloseCode,
   FATAL_CLOSE_CODES,
   HANDSHAKE_TIMEOUT_MS,
+  MAX_MESSAGE_BYTES,
   type Frame,
   type JobCancelMessage,
   type JobOutputMessage,
@@ -21,6 +22,8 @@ import type { ServerTrust } from './server-trust.js';
 import { SocketSession } from './socket-session.js';
 import { agentSocketUrl } from './url.js';
 import type { DeliveryTracker } from './delivery-tracker.js';
+import { tooBigCulprit } from './too-big-culprit.js';
+import { encodeMessage } from './wire-message.js';
 
 /** Close codes that keep the backoff growing even when the session had been welcomed. */
 const BACK_OFF_AFTER_WELCOME: readonly number[] = [CloseCode.replaced, CloseCode.rateLimited];
@@ -72,9 +75,9 @@ export class AgentConnection {
   private readonly stopSignal = new Promise<void>((resolve) => {
     this.stopRequested = resolve;
   });
-  /** Highest seq sent on the current session, and the seqs still awaiting an ack there. */
+  /** Highest seq sent (or passed over) on the current session, and the seqs still awaiting an ack there, with their encoded sizes. */
   private cursor = 0;
-  private readonly inFlight = new Set<number>();
+  private readonly inFlight = new Map<number, number>();
   private lastAckedSeq: number | null = null;
   /** Whether the collector of the current session said it takes job.output. */
   private liveOutputTaken = false;
@@ -217,6 +220,7 @@ export class AgentConnection {
     const end = await session.ended;
     this.session = undefined;
     this.liveOutputTaken = false;
+    if (end.code === CloseCode.tooBig) this.dropRefusedFrame();
     this.inFlight.clear();
     this.cursor = 0;
 
@@ -276,23 +280,62 @@ export class AgentConnection {
     this.reportQueue();
   }
 
-  /** Sends queued frames in seq order, keeping at most maxInFlight unacknowledged on the wire. */
+  /**
+   * Sends queued frames in seq order, keeping at most maxInFlight unacknowledged on the wire. A
+   * frame over the message limit is dropped rather than sent: the collector would close the
+   * connection on it, and as the oldest unacknowledged frame it would go out first on every
+   * reconnect, holding back everything queued after it for good.
+   */
   private pump(): void {
     const session = this.session;
     if (!session?.ready) return;
-    const room = (this.options.maxInFlight ?? 64) - this.inFlight.size;
-    if (room <= 0) return;
     const { queue } = this.options;
-    const frames = queue.after(this.cursor, room);
-    // Stamped at sending, not when queued (and after reading, which drops frames that no longer
-    // read back): the backlog of an outage reaches the collector with the drops that outage caused.
-    const spool: SpoolReport = { dropped: queue.dropped, depth: queue.size };
-    for (const frame of frames) {
-      if (!session.send({ ...frame, spool })) break;
-      queue.sent(frame.seq);
-      this.cursor = frame.seq;
-      this.inFlight.add(frame.seq);
+    const maxInFlight = this.options.maxInFlight ?? 64;
+    for (;;) {
+      const room = maxInFlight - this.inFlight.size;
+      if (room <= 0) return;
+      const frames = queue.after(this.cursor, room);
+      if (frames.length === 0) return;
+      // Stamped at sending, not when queued (and after reading, which drops frames that no longer
+      // read back): the backlog of an outage reaches the collector with the drops that outage caused.
+      const spool: SpoolReport = { dropped: queue.dropped, depth: queue.size };
+      for (const frame of frames) {
+        const encoded = encodeMessage({ ...frame, spool });
+        if (encoded.bytes > MAX_MESSAGE_BYTES) {
+          this.cursor = frame.seq;
+          this.dropUndeliverable(frame.seq, encoded.bytes, `a queued frame is over the message size limit of ${MAX_MESSAGE_BYTES} bytes; dropped instead of sent`);
+          // Read again: the frames after it carry the drop in their spool report.
+          break;
+        }
+        if (!session.sendEncoded(encoded)) return;
+        queue.sent(frame.seq);
+        this.cursor = frame.seq;
+        this.inFlight.set(frame.seq, encoded.bytes);
+      }
     }
+  }
+
+  /**
+   * The collector closed with 1009: a frame it was sent is over its limit (which can be lower than
+   * this agent's, or the agent's own sizing can be wrong). Resending it would end every session the
+   * same way, so it goes; see tooBigCulprit for which one.
+   */
+  private dropRefusedFrame(): void {
+    const culprit = tooBigCulprit(this.inFlight);
+    if (!culprit) {
+      this.options.logger.warn('the collector refused a message as too big, but no frame was awaiting its ack');
+      return;
+    }
+    this.dropUndeliverable(culprit.seq, culprit.bytes, 'the collector refused a frame as too big (1009); dropped instead of resent');
+  }
+
+  private dropUndeliverable(seq: number, bytes: number, why: string): void {
+    const { queue, delivery, logger } = this.options;
+    if (!queue.drop(seq)) return;
+    // Never delivered, so its hooks must not run (with a durable queue they already have).
+    delivery?.forget(seq);
+    logger.warn({ seq, bytes, dropped: queue.dropped }, why);
+    this.reportQueue();
   }
 
   private flushOutbox(): void {

@@ -15,6 +15,16 @@ describe('DeliveryTracker', () => {
     expect(tracker.pending).toBe(0);
   });
 
+  it('never runs the hooks of a frame it is told to forget, even if a welcome covers its seq later', () => {
+    const ran: number[] = [];
+    const tracker = new DeliveryTracker();
+    for (const seq of [1, 2, 3]) tracker.track(seq, [() => ran.push(seq)]);
+    tracker.forget(2);
+    tracker.storedThrough(3);
+    expect(ran).toEqual([1, 3]);
+    expect(tracker.pending).toBe(0);
+  });
+
   it('runs everything the collector already stored, in seq order', () => {
     const ran: number[] = [];
     const tracker = new DeliveryTracker();

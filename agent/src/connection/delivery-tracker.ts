@@ -41,6 +41,11 @@ export class DeliveryTracker {
     this.hooks.set(to, hooks);
   }
 
+  /** A frame that will never be delivered: its hooks never run, so its entries are read again. */
+  forget(seq: number): void {
+    this.hooks.delete(seq);
+  }
+
   /** Forgets frames the queue dropped; keeps the map from growing while offline. */
   forgetBelow(seq: number): void {
     for (const tracked of this.hooks.keys()) if (tracked < seq) this.hooks.delete(tracked);

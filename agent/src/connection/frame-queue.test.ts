@@ -25,6 +25,15 @@ describe('MemoryFrameQueue', () => {
     expect(seqs(queue.after(0, 10))).toEqual([1, 2, 4]);
   });
 
+  it('drops a frame that can never be delivered and counts it', () => {
+    const queue = new MemoryFrameQueue();
+    for (let seq = 1; seq <= 3; seq++) queue.push(frame(seq));
+    expect(queue.drop(2)).toBe(true);
+    expect(queue.drop(2)).toBe(false);
+    expect(queue.dropped).toBe(1);
+    expect(seqs(queue.after(0, 10))).toEqual([1, 3]);
+  });
+
   it('pages frames after a seq and discards those already stored', () => {
     const queue = new MemoryFrameQueue();
     for (let seq = 1; seq <= 6; seq++) queue.push(frame(seq));

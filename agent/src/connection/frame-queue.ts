@@ -7,7 +7,7 @@ import type { Frame } from '@vigil/shared';
 export interface FrameQueue {
   /** Frames held. */
   readonly size: number;
-  /** Frames discarded because the queue was full. */
+  /** Frames discarded because the queue was full, or because they could never be delivered. */
   readonly dropped: number;
   /** Bytes held and the cap on them, as reported in status.json; 0 for a queue not on disk. */
   readonly bytes: number;
@@ -25,6 +25,11 @@ export interface FrameQueue {
   push(frame: Frame): void;
   /** Removes the acknowledged frame; false if it was not queued (already acked or dropped). */
   ack(seq: number): boolean;
+  /**
+   * Removes a frame that can never be delivered (the collector refuses its size) and counts it as
+   * dropped, since no welcome will ever show it stored. False if it was not queued.
+   */
+  drop(seq: number): boolean;
   /** At a welcome: removes frames the collector already stored (seq ≤ lastSeq); returns how many. */
   discardThrough(seq: number): number;
   /**
@@ -87,6 +92,12 @@ export class MemoryFrameQueue implements FrameQueue {
     const index = this.firstAbove(seq - 1);
     if (this.frames[index]?.seq !== seq) return false;
     this.frames.splice(index, 1);
+    return true;
+  }
+
+  drop(seq: number): boolean {
+    if (!this.ack(seq)) return false;
+    this.droppedCount++;
     return true;
   }
 

@@ -13,6 +13,7 @@ import {
 } from '@vigil/shared';
 import type { Logger } from '../log.js';
 import { UntrustedCollectorError, connectTrusted, type ServerTrust } from './server-trust.js';
+import { encodeMessage, type EncodedMessage } from './wire-message.js';
 
 export interface SessionOptions {
   url: string;
@@ -100,11 +101,16 @@ export class SocketSession {
 
   /** Sends a message; `onSent` learns whether it reached the socket (false when it closed first). */
   send(message: AgentMessage, onSent?: (ok: boolean) => void): boolean {
+    return this.sendEncoded(encodeMessage(message), onSent);
+  }
+
+  /** Sends a message the caller has already encoded (to check its size first). */
+  sendEncoded(encoded: EncodedMessage, onSent?: (ok: boolean) => void): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) {
       onSent?.(false);
       return false;
     }
-    this.ws.send(JSON.stringify(message), (error) => onSent?.(!error));
+    this.ws.send(encoded.text, (error) => onSent?.(!error));
     return true;
   }
 

@@ -362,4 +362,24 @@ describe('DiskSpool', () => {
     expect(spool.ack(1)).toBe(false);
     expect(spool.dropped).toBe(counted - 1);
   });
+
+  it('drops a frame that can never be delivered, counts it at once and for good, and keeps the rest in order', () => {
+    const dir = tempDir();
+    let spool = open(dir, { segmentBytes: 600 });
+    for (let seq = 1; seq <= 4; seq++) spool.push(frame(seq));
+    spool.sent(1);
+    spool.sent(2);
+    expect(spool.drop(2)).toBe(true);
+    expect(spool.drop(2)).toBe(false);
+    expect(spool.drop(99)).toBe(false);
+    expect(spool.size).toBe(3);
+    expect(spool.dropped).toBe(1);
+    expect(seqs(spool.after(0, 10))).toEqual([1, 3, 4]);
+    // Not in doubt, unlike a sent frame the full spool dropped: no welcome takes it off the count.
+    spool.discardThrough(1);
+    expect(spool.dropped).toBe(1);
+    spool = reopen(spool, dir, { segmentBytes: 600 });
+    expect(spool.dropped).toBe(1);
+    expect(seqs(spool.after(0, 10))).toEqual([3, 4]);
+  });
 });

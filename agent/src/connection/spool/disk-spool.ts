@@ -135,12 +135,23 @@ export class DiskSpool implements FrameQueue {
   }
 
   ack(seq: number): boolean {
+    if (this.remove(seq)) return true;
+    // The ack of a frame dropped while it was on its way: it was delivered after all.
+    if (this.meta.inDoubt.includes(seq)) this.settleInDoubt((doubted) => doubted === seq);
+    return false;
+  }
+
+  /** Counted at once, not in doubt: a frame the collector refuses for its size is never stored. */
+  drop(seq: number): boolean {
+    if (!this.remove(seq)) return false;
+    this.countDropped(1);
+    return true;
+  }
+
+  /** Forgets one waiting frame; false if it is not held. */
+  private remove(seq: number): boolean {
     const found = this.locate(seq);
-    if (!found || !found.segment.kill(found.index)) {
-      // The ack of a frame dropped while it was on its way: it was delivered after all.
-      if (this.meta.inDoubt.includes(seq)) this.settleInDoubt((doubted) => doubted === seq);
-      return false;
-    }
+    if (!found || !found.segment.kill(found.index)) return false;
     this.held--;
     if (found.segment.live === 0) this.retire(found.segment);
     this.advanceAckedMark();
