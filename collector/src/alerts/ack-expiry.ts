@@ -2,7 +2,8 @@ import type { AlertRecord } from '../store/index.js';
 
 /**
  * An acknowledgement that lapsed: the alert falls back to open, unacknowledged, at `at`, the
- * expiry instant; its response clock owes a response again from then (see the SLA clock).
+ * expiry instant; its response clock owes a response again within a full response window from
+ * then (see the SLA clock). The first acknowledgement the alert had stays on record for reports.
  */
 export interface AckLapse {
   id: string;

@@ -6,7 +6,7 @@ const H = 60 * M;
 const D = 24 * H;
 
 const alert = (over: Partial<KpiAlert>): KpiAlert => ({
-  priority: 'P2', metric: 'disk.used_pct', openedAt: 0, acknowledgedAt: null, resolvedAt: null, resolvedBy: null,
+  priority: 'P2', metric: 'disk.used_pct', openedAt: 0, firstAcknowledgedAt: null, resolvedAt: null, resolvedBy: null,
   respondBy: 30 * M, respondBreachedAt: null, resolveBreachedAt: null, remediated: false, ...over,
 });
 
@@ -18,11 +18,11 @@ describe('computeKpis', () => {
       to: 10 * D,
       alerts: [
         // P1: acknowledged after 10 min, resolved by hand after 2 h, within both clocks.
-        alert({ priority: 'P1', metric: 'cpu.usage_pct', openedAt: 1 * D, acknowledgedAt: 1 * D + 10 * M, resolvedAt: 1 * D + 2 * H, resolvedBy: 'alice', respondBy: 1 * D + 15 * M }),
+        alert({ priority: 'P1', metric: 'cpu.usage_pct', openedAt: 1 * D, firstAcknowledgedAt: 1 * D + 10 * M, resolvedAt: 1 * D + 2 * H, resolvedBy: 'alice', respondBy: 1 * D + 15 * M }),
         // P1: never acknowledged, the response clock breached; resolved automatically after 1 h by its runbook.
         alert({ priority: 'P1', metric: 'disk.used_pct', openedAt: 2 * D, resolvedAt: 2 * D + 1 * H, resolvedBy: 'auto', respondBy: 2 * D + 15 * M, respondBreachedAt: 2 * D + 15 * M, remediated: true }),
         // P3: acknowledged after 30 min, cleared by itself after 4 h.
-        alert({ priority: 'P3', metric: 'disk.free_bytes', openedAt: 3 * D, acknowledgedAt: 3 * D + 30 * M, resolvedAt: 3 * D + 4 * H, resolvedBy: 'auto', respondBy: 3 * D + 2 * H }),
+        alert({ priority: 'P3', metric: 'disk.free_bytes', openedAt: 3 * D, firstAcknowledgedAt: 3 * D + 30 * M, resolvedAt: 3 * D + 4 * H, resolvedBy: 'auto', respondBy: 3 * D + 2 * H }),
         // P4: still open, no SLA clocks stamped.
         alert({ priority: 'P4', metric: 'agent.online', openedAt: 9 * D, respondBy: null }),
         // Outside the period: ignored.

@@ -6,7 +6,11 @@ export interface KpiAlert {
   priority: Priority;
   metric: string;
   openedAt: number;
-  acknowledgedAt: number | null;
+  /**
+   * The first acknowledgement the alert ever had, whether or not it is still in force (one that
+   * lapsed, or was given to an earlier occurrence, still answered the page); null if none.
+   */
+  firstAcknowledgedAt: number | null;
   resolvedAt: number | null;
   resolvedBy: string | null;
   respondBy: number | null;
@@ -41,7 +45,11 @@ const round = (n: number): number => Math.round(n * 100) / 100;
 /** The alert's source: the family of its metric, e.g. disk for disk.used_pct. */
 export const alertSource = (metric: string): string => metric.split('.')[0] ?? metric;
 
-/** A breach-free alert: it had SLA clocks and breached neither. */
+/**
+ * A breach-free alert: it had SLA clocks and breached neither. A breach stays recorded when the
+ * alert re-opens (a later occurrence's breach only moves its instant), so an alert counts as
+ * breached if any of its occurrences was.
+ */
 const withinSla = (a: KpiAlert): boolean => a.respondBreachedAt === null && a.resolveBreachedAt === null;
 
 /**
@@ -72,7 +80,7 @@ export function computeKpis(input: KpiInput, now: number): KpiReport {
       const mineClocked = mine.filter((a) => a.respondBy !== null);
       return [p, {
         alerts: mine.length,
-        meanTimeToAcknowledgeMs: mean(mine.filter((a) => a.acknowledgedAt !== null).map((a) => a.acknowledgedAt! - a.openedAt)),
+        meanTimeToAcknowledgeMs: mean(mine.filter((a) => a.firstAcknowledgedAt !== null).map((a) => a.firstAcknowledgedAt! - a.openedAt)),
         meanTimeToResolveMs: mean(mine.filter((a) => a.resolvedAt !== null).map((a) => a.resolvedAt! - a.openedAt)),
         slaCompliancePct: percent(mineClocked.filter(withinSla).length, mineClocked.length),
       }];

@@ -31,6 +31,19 @@ describe('restartedDeadlines', () => {
     const breached = alert({ respondBreachedAt: T0 + 30 * MIN, slaStartedAt: T0 - H });
     expect(restartedDeadlines(breached, policy, release)).toEqual({ slaStartedAt: release, respondBy: T0 + 30 * MIN, resolveBy: release + 8 * H });
   });
+
+  it('starts over a clock whose breach was an earlier occurrence\'s', () => {
+    // Re-opened at 5 h after breaching both clocks in its first occurrence; released from a window at 6 h.
+    const reopenAt = T0 + 5 * H;
+    const reopened = alert({
+      respondBreachedAt: T0 + 30 * MIN, resolveBreachedAt: T0 + 8 * H, slaStartedAt: reopenAt,
+      respondBy: reopenAt + 30 * MIN, resolveBy: reopenAt + 8 * H,
+    });
+    expect(restartedDeadlines(reopened, policy, T0 + 6 * H)).toEqual({ slaStartedAt: T0 + 6 * H, respondBy: T0 + 6 * H + 30 * MIN, resolveBy: T0 + 14 * H });
+    // Right after the re-open, before any deadline of the new occurrence was stamped.
+    const unstamped = alert({ respondBreachedAt: T0 + 30 * MIN, resolveBreachedAt: T0 + 8 * H, respondBy: null, resolveBy: null });
+    expect(restartedDeadlines(unstamped, policy, reopenAt)).toEqual({ slaStartedAt: reopenAt, respondBy: reopenAt + 30 * MIN, resolveBy: reopenAt + 8 * H });
+  });
 });
 
 describe('resumedClocks', () => {
@@ -51,8 +64,9 @@ describe('resumedClocks', () => {
     expect(resumedClocks(lateAlready, pausedAt, release)).toMatchObject({ respondBy: pausedAt, resolveBy: T0 + 8 * H + held });
   });
 
-  it('counts an acknowledgement that lapsed inside the window as lapsing at the release, one before it as it was', () => {
+  it('counts an acknowledgement that lapsed inside the window as lapsing at the release, one before it as lapsing the time held later', () => {
     expect(resumedClocks(alert({ ackLapsedAt: pausedAt + MIN }), pausedAt, release).ackLapsedAt).toBe(release);
-    expect(resumedClocks(alert({ ackLapsedAt: pausedAt - MIN }), pausedAt, release).ackLapsedAt).toBe(pausedAt - MIN);
+    // Its fresh response window had run a minute at the pause: it goes on for the rest after the release.
+    expect(resumedClocks(alert({ ackLapsedAt: pausedAt - MIN }), pausedAt, release).ackLapsedAt).toBe(pausedAt - MIN + held);
   });
 });

@@ -141,32 +141,102 @@ describe('dueClockEvents', () => {
     expect(dueClockEvents(restarted, policy, release + 2 * H)).toEqual([{ kind: 'escalate', level: 2, at: release + 2 * H, reason: 'elapsed' }]);
   });
 
-  it('counts only an acknowledgement in force: one that lapsed owes the response at respondBy', () => {
-    // Acknowledged at 1 min, lapsed at 6 min (the lifecycle clears acknowledgedAt): due at respondBy, exactly.
-    const lapsed = p1({ ackLapsedAt: T0 + 6 * MIN });
-    expect(dueClockEvents(lapsed, policy, T0 + 15 * MIN - 1)).toEqual([]);
-    expect(nextClockAt(lapsed, policy)).toBe(T0 + 15 * MIN);
-    expect(dueClockEvents(lapsed, policy, T0 + 15 * MIN)).toEqual([
-      { kind: 'breach', clock: 'respond', at: T0 + 15 * MIN },
-      { kind: 'escalate', level: 2, at: T0 + 15 * MIN, reason: 'respond breach' },
+  it('counts only an acknowledgement in force: one that lapsed owes a fresh response window from the lapse', () => {
+    // Acknowledged at 1 min, lapsed at 6 min (the lifecycle clears acknowledgedAt): owed within
+    // the P1 respond target (15 min) of the lapse, so due at 21 min, after respondBy (15 min).
+    const lapse = T0 + 6 * MIN;
+    const lapsed = p1({ ackLapsedAt: lapse });
+    expect(nextClockAt(lapsed, policy)).toBe(lapse + 15 * MIN);
+    expect(dueClockEvents(lapsed, policy, lapse + 15 * MIN - 1)).toEqual([]);
+    expect(dueClockEvents(lapsed, policy, lapse + 15 * MIN)).toEqual([
+      { kind: 'breach', clock: 'respond', at: lapse + 15 * MIN },
+      { kind: 'escalate', level: 2, at: lapse + 15 * MIN, reason: 'respond breach' },
     ]);
-    // Acknowledged again before respondBy: answered.
-    expect(dueClockEvents(p1({ ackLapsedAt: T0 + 6 * MIN, state: 'acknowledged', acknowledgedAt: T0 + 10 * MIN }), policy, T0 + H)).toEqual([]);
+    // Acknowledged again inside the fresh window, even after respondBy: answered.
+    expect(dueClockEvents(p1({ ackLapsedAt: lapse, state: 'acknowledged', acknowledgedAt: lapse + 15 * MIN - 1 }), policy, T0 + H)).toEqual([]);
+    // Acknowledged again at the window's end: too late, a breach at that instant.
+    expect(dueClockEvents(p1({ ackLapsedAt: lapse, state: 'acknowledged', acknowledgedAt: lapse + 15 * MIN }), policy, T0 + H)[0])
+      .toEqual({ kind: 'breach', clock: 'respond', at: lapse + 15 * MIN });
   });
 
-  it('breaches at the lapse when respondBy passed while the acknowledgement held, unless answered before the lapse', () => {
+  it('never owes the response before respondBy, however early the acknowledgement lapsed', () => {
+    // A P3 (respond 2 h) acknowledged for a minute right at the opening: the lapse's window ends
+    // before respondBy, which still holds.
+    const p3 = p1({ priority: 'P3', respondBy: T0 + 2 * H, resolveBy: T0 + 24 * H, ackLapsedAt: T0 + 2 * MIN });
+    const shortWindow: CompiledSlaPolicy = { ...policy, priorities: { ...policy.priorities, P3: { ...policy.priorities.P3, respondMs: 30 * MIN } } };
+    expect(nextClockAt(p3, shortWindow)).toBe(T0 + 2 * H);
+    expect(dueClockEvents(p3, shortWindow, T0 + 2 * H - 1)).toEqual([]);
+    expect(dueClockEvents(p3, shortWindow, T0 + 2 * H)[0]).toEqual({ kind: 'breach', clock: 'respond', at: T0 + 2 * H });
+  });
+
+  it('gives a lapse after respondBy passed a full response window rather than breaching at the lapse', () => {
     const lapse = T0 + 40 * MIN;
     const lapsedLate = p1({ ackLapsedAt: lapse });
-    expect(nextClockAt(lapsedLate, policy)).toBe(lapse);
-    expect(dueClockEvents(lapsedLate, policy, lapse)).toEqual([
-      { kind: 'breach', clock: 'respond', at: lapse },
-      { kind: 'escalate', level: 2, at: lapse, reason: 'respond breach' },
+    expect(nextClockAt(lapsedLate, policy)).toBe(lapse + 15 * MIN);
+    expect(dueClockEvents(lapsedLate, policy, lapse)).toEqual([]);
+    expect(dueClockEvents(lapsedLate, policy, lapse + 15 * MIN - 1)).toEqual([]);
+    expect(dueClockEvents(lapsedLate, policy, lapse + 15 * MIN)).toEqual([
+      { kind: 'breach', clock: 'respond', at: lapse + 15 * MIN },
+      { kind: 'escalate', level: 2, at: lapse + 15 * MIN, reason: 'respond breach' },
     ]);
-    // Acknowledged anew after the lapse, before the clock looked: still owed, at the lapse.
+    // Acknowledged anew half a second after the lapse: answered, nothing owed.
     const reAcked = p1({ ackLapsedAt: lapse, state: 'acknowledged', acknowledgedAt: lapse + 500 });
-    expect(dueClockEvents(reAcked, policy, lapse + 1000)[0]).toEqual({ kind: 'breach', clock: 'respond', at: lapse });
-    // Resolved before the lapse-then-look: the resolution answered it in time.
-    expect(dueClockEvents(p1({ ackLapsedAt: lapse, state: 'resolved', resolvedAt: lapse - 1 }), policy, lapse + 1000)).toEqual([]);
+    expect(dueClockEvents(reAcked, policy, lapse + H)).toEqual([]);
+    expect(nextClockAt(reAcked, policy)).toBe(T0 + 2 * H);
+    // Resolved inside the window: the resolution answered it in time.
+    expect(dueClockEvents(p1({ ackLapsedAt: lapse, state: 'resolved', resolvedAt: lapse + 15 * MIN - 1 }), policy, lapse + H)).toEqual([]);
+  });
+
+  it('takes the fresh window from the tenant\'s respond target for the alert\'s priority', () => {
+    const lapse = T0 + 40 * MIN;
+    const tenMinutes: CompiledSlaPolicy = { ...policy, priorities: { ...policy.priorities, P1: { ...policy.priorities.P1, respondMs: 10 * MIN } } };
+    expect(nextClockAt(p1({ ackLapsedAt: lapse }), tenMinutes)).toBe(lapse + 10 * MIN);
+    expect(dueClockEvents(p1({ priority: 'P2', ackLapsedAt: lapse }), policy, lapse + 30 * MIN - 1)).toEqual([]);
+    expect(dueClockEvents(p1({ priority: 'P2', ackLapsedAt: lapse }), policy, lapse + 30 * MIN)[0]).toEqual({ kind: 'breach', clock: 'respond', at: lapse + 30 * MIN });
+  });
+
+  describe('a re-opened alert whose earlier occurrence breached', () => {
+    const reopenAt = T0 + 5 * H;
+    /** Breached both clocks and reached L4 in its first occurrence; re-opened at 5 h with fresh deadlines. */
+    const reopened = (over: Partial<ClockedAlert> = {}) => p1({
+      respondBreachedAt: T0 + 15 * MIN, resolveBreachedAt: T0 + 4 * H, escalationLevel: 2, escalatedAt: T0 + 15 * MIN,
+      slaStartedAt: reopenAt, respondBy: reopenAt + 15 * MIN, resolveBy: reopenAt + 4 * H, ...over,
+    });
+
+    it('has its own response and resolution clocks, breaching at exactly their instants', () => {
+      expect(nextClockAt(reopened(), policy)).toBe(reopenAt + 15 * MIN);
+      expect(dueClockEvents(reopened(), policy, reopenAt + 15 * MIN - 1)).toEqual([]);
+      expect(dueClockEvents(reopened(), policy, reopenAt + 15 * MIN)).toEqual([{ kind: 'breach', clock: 'respond', at: reopenAt + 15 * MIN }]);
+      const answered = reopened({ state: 'acknowledged', acknowledgedAt: reopenAt + MIN, escalationLevel: 3, escalatedAt: reopenAt + 3 * H });
+      expect(dueClockEvents(answered, policy, reopenAt + 4 * H - 1)).toEqual([]);
+      expect(dueClockEvents(answered, policy, reopenAt + 4 * H)).toEqual([
+        { kind: 'breach', clock: 'resolve', at: reopenAt + 4 * H },
+        { kind: 'escalate', level: 4, at: reopenAt + 4 * H, reason: 'elapsed' },
+      ]);
+    });
+
+    it('stops the new response clock at an acknowledgement of the new occurrence', () => {
+      expect(dueClockEvents(reopened({ state: 'acknowledged', acknowledgedAt: reopenAt + 15 * MIN - 1 }), policy, reopenAt + H)).toEqual([]);
+    });
+
+    it('escalates from the re-open by the steps above its level, and on its own breach', () => {
+      const strict: CompiledSlaPolicy = { ...policy, escalateOnBreach: { respond: 3, resolve: 4 } };
+      expect(dueClockEvents(reopened(), strict, reopenAt + 15 * MIN)).toEqual([
+        { kind: 'breach', clock: 'respond', at: reopenAt + 15 * MIN },
+        { kind: 'escalate', level: 3, at: reopenAt + 15 * MIN, reason: 'respond breach' },
+      ]);
+      // An earlier occurrence's breach raises nothing now: the L2 it caused is in the level kept.
+      const answered = reopened({ state: 'acknowledged', acknowledgedAt: reopenAt + MIN });
+      expect(dueClockEvents(answered, strict, reopenAt + 3 * H - 1)).toEqual([]);
+      expect(dueClockEvents(answered, strict, reopenAt + 3 * H)).toEqual([{ kind: 'escalate', level: 3, at: reopenAt + 3 * H, reason: 'elapsed' }]);
+    });
+
+    it('breaches once per occurrence: the new breach, once applied, settles the clock', () => {
+      const breachedAgain = applyClockEvents(reopened(), dueClockEvents(reopened(), policy, reopenAt + 15 * MIN));
+      expect(breachedAgain.respondBreachedAt).toBe(reopenAt + 15 * MIN);
+      expect(dueClockEvents(breachedAgain, policy, reopenAt + H)).toEqual([]);
+      expect(nextClockAt(breachedAgain, policy)).toBe(reopenAt + 3 * H);
+    });
   });
 
   it('reaches a step that a policy change moved into the past when the change was made', () => {

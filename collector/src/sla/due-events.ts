@@ -1,3 +1,4 @@
+import { occurrenceBreachAt } from './occurrence-breach.js';
 import type { CompiledSlaPolicy } from './policy.js';
 import type { ClockEvent, ClockedAlert, SlaClockName } from './types.js';
 
@@ -7,12 +8,15 @@ const STEPS: readonly Level[] = [2, 3, 4];
 /**
  * When the response clock breaches (or breached), or null when it will not: it stops at an
  * acknowledgement in force (of this occurrence, not lapsed) or a resolution made strictly before
- * it is due, and breaches only once. An acknowledgement that lapsed answered only while it held:
- * the response is owed again, due at respondBy, or at the lapse if respondBy passed meanwhile.
+ * it is due, and breaches once per occurrence. An acknowledgement that lapsed answered only while
+ * it held: the response is owed again, with a full response window from the lapse (the
+ * priority's respond target), and never before respondBy. So someone who acknowledges again
+ * soon after a lapse has answered in time, even when respondBy passed while the first held.
  */
-function respondBreachAt(alert: ClockedAlert): number | null {
-  if (alert.respondBy === null || alert.respondBreachedAt !== null) return null;
-  const due = Math.max(alert.respondBy, alert.ackLapsedAt ?? Number.NEGATIVE_INFINITY);
+function respondBreachAt(alert: ClockedAlert, policy: CompiledSlaPolicy): number | null {
+  if (alert.respondBy === null || occurrenceBreachAt(alert, 'respond') !== null) return null;
+  const owedAgainBy = alert.ackLapsedAt === null ? Number.NEGATIVE_INFINITY : alert.ackLapsedAt + policy.priorities[alert.priority].respondMs;
+  const due = Math.max(alert.respondBy, owedAgainBy);
   const answers = [alert.acknowledgedAt, alert.resolvedAt].filter((at): at is number => at !== null);
   if (answers.some((at) => at < due)) return null;
   return due;
@@ -20,7 +24,7 @@ function respondBreachAt(alert: ClockedAlert): number | null {
 
 /** The same for the resolution clock, which only a resolution stops. */
 function resolveBreachAt(alert: ClockedAlert): number | null {
-  if (alert.resolveBy === null || alert.resolveBreachedAt !== null) return null;
+  if (alert.resolveBy === null || occurrenceBreachAt(alert, 'resolve') !== null) return null;
   if (alert.resolvedAt !== null && alert.resolvedAt < alert.resolveBy) return null;
   return alert.resolveBy;
 }
@@ -38,8 +42,8 @@ function raises(alert: ClockedAlert, policy: CompiledSlaPolicy): Raise[] {
   const steps = policy.priorities[alert.priority].stepMs;
   const out: Raise[] = STEPS.map((level) => ({ level, at: notBefore(start + steps[level], alert, policy), reason: 'elapsed' as const }));
   const breaches: Array<[SlaClockName, number | null]> = [
-    ['respond', alert.respondBreachedAt ?? respondBreachAt(alert)],
-    ['resolve', alert.resolveBreachedAt ?? resolveBreachAt(alert)],
+    ['respond', occurrenceBreachAt(alert, 'respond') ?? respondBreachAt(alert, policy)],
+    ['resolve', occurrenceBreachAt(alert, 'resolve') ?? resolveBreachAt(alert)],
   ];
   for (const [clock, at] of breaches) {
     const level = policy.escalateOnBreach[clock];
@@ -62,7 +66,7 @@ export function dueClockEvents(alert: ClockedAlert, policy: CompiledSlaPolicy, n
     now = Math.min(now, alert.clocksPausedAt);
   }
   const events: ClockEvent[] = [];
-  const respond = respondBreachAt(alert);
+  const respond = respondBreachAt(alert, policy);
   if (respond !== null && respond <= now) events.push({ kind: 'breach', clock: 'respond', at: respond });
   const resolve = resolveBreachAt(alert);
   if (resolve !== null && resolve <= now) events.push({ kind: 'breach', clock: 'resolve', at: resolve });
@@ -82,7 +86,7 @@ function rank(event: ClockEvent): number {
   return event.kind === 'breach' ? 0 : 1;
 }
 
-/** The alert as it is once the events are recorded. */
+/** The alert as it is once the events are recorded (a breach replaces an earlier occurrence's). */
 export function applyClockEvents<A extends ClockedAlert>(alert: A, events: readonly ClockEvent[]): A {
   const next = { ...alert };
   for (const event of events) {
@@ -106,7 +110,7 @@ export function applyClockEvents<A extends ClockedAlert>(alert: A, events: reado
  */
 export function nextClockAt(alert: ClockedAlert, policy: CompiledSlaPolicy): number | null {
   if (alert.state === 'resolved' || alert.maintenanceWindowId !== null) return null;
-  const instants = [respondBreachAt(alert), resolveBreachAt(alert)].filter((at): at is number => at !== null);
+  const instants = [respondBreachAt(alert, policy), resolveBreachAt(alert)].filter((at): at is number => at !== null);
   for (const raise of raises(alert, policy)) if (raise.level > alert.escalationLevel) instants.push(raise.at);
   return instants.length === 0 ? null : Math.min(...instants);
 }

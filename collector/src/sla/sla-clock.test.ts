@@ -217,35 +217,47 @@ describe('SlaClock (alert service + SLA clock + SQLite file)', () => {
     expect(temp.store.alerts.get(resolved.id)).toMatchObject({ state: 'open', occurrences: 2 });
     expect(temp.store.sla.clocks.due(T0 + 7 * MIN, 10).map((c) => c.id).sort()).toEqual([lapsed.id, resolved.id].sort());
     clock.tick(T0 + 15 * MIN);
-    expect(temp.store.alerts.get(lapsed.id)).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2 });
-    // The new occurrence answers to its own deadline, 15 min after the re-open.
+    // The lapse owes a response within 15 min of it, by 21 min; the new occurrence answers to its
+    // own deadline, 15 min after the re-open.
+    expect(temp.store.alerts.get(lapsed.id)).toMatchObject({ respondBreachedAt: null, escalationLevel: 1 });
     expect(temp.store.alerts.get(resolved.id)).toMatchObject({ respondBy: T0 + 22 * MIN, respondBreachedAt: null, escalationLevel: 1 });
+    clock.tick(T0 + 21 * MIN);
+    expect(temp.store.alerts.get(lapsed.id)).toMatchObject({ respondBreachedAt: T0 + 21 * MIN, escalationLevel: 2 });
   });
 
-  it('after an acknowledgement lapses, breaches at exactly respondBy, and no longer shows it acknowledged', () => {
+  it('after an acknowledgement lapses, owes a response within the respond target of the lapse, and no longer shows it acknowledged', () => {
     const alert = open(acme, T0);
     alerts.acknowledge(alert.id, 'alice', 'on it', T0 + MIN, 5 * MIN);
     clock.tick(T0 + 2 * MIN);
     alerts.tick(T0 + 6 * MIN);
     const reopened = feed.filter((e) => e.type === 'alert.updated').at(-1)!;
     expect(reopened.alert).toMatchObject({ id: alert.id, state: 'open', acknowledgedAt: null, acknowledgedBy: null, ackExpiresAt: null, comment: 'on it' });
-    clock.tick(T0 + 15 * MIN - 1);
+    // Lapsed at 6 min: owed by 6 + 15 min, past respondBy (15 min).
+    clock.tick(T0 + 21 * MIN - 1);
     expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: null, escalationLevel: 1 });
-    clock.tick(T0 + 15 * MIN);
-    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2, escalatedAt: T0 + 15 * MIN });
+    clock.tick(T0 + 21 * MIN);
+    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: T0 + 21 * MIN, escalationLevel: 2, escalatedAt: T0 + 21 * MIN });
     expect(clockFeed()).toEqual([['breached', 'respond', alert.id], ['escalated', 2, alert.id]]);
   });
 
-  it('after an acknowledgement lapses past respondBy, breaches at exactly the lapse, even when looked at late', () => {
-    const alert = open(acme, T0);
-    alerts.acknowledge(alert.id, 'alice', null, T0 + MIN, 39 * MIN);
+  it('does not breach an alert acknowledged again just after its acknowledgement lapsed past respondBy, even when looked at late', () => {
+    const answered = open(acme, T0);
+    const ignored = open(globex, T0);
+    for (const [id, by] of [[answered.id, 'alice'], [ignored.id, 'bob']] as const) alerts.acknowledge(id, by, null, T0 + MIN, 39 * MIN);
     clock.tick(T0 + 20 * MIN);
-    expect(temp.store.alerts.get(alert.id)!.respondBreachedAt).toBeNull();
-    // The ack lapses at 40 min; acknowledged again a moment later, before the clock looks: the response was owed at the lapse.
-    alerts.tick(T0 + 40 * MIN);
-    alerts.acknowledge(alert.id, 'bob', null, T0 + 40 * MIN + 500);
+    // Both acknowledgements lapse at 40 min, well after respondBy (15 min); one is acknowledged
+    // again half a second later, before the clock looks.
+    expect(alerts.tick(T0 + 40 * MIN)).toBe(2);
+    alerts.acknowledge(answered.id, 'alice', null, T0 + 40 * MIN + 500);
     clock.tick(T0 + 41 * MIN);
-    expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: T0 + 40 * MIN, escalationLevel: 2, escalatedAt: T0 + 40 * MIN, acknowledgedBy: 'bob' });
+    expect(clockFeed()).toEqual([]);
+    clock.tick(T0 + 55 * MIN - 1);
+    expect(temp.store.alerts.get(ignored.id)!.respondBreachedAt).toBeNull();
+    clock.tick(T0 + H);
+    expect(temp.store.alerts.get(answered.id)).toMatchObject({ respondBreachedAt: null, escalationLevel: 1, acknowledgedBy: 'alice' });
+    // The other owed its response within 15 min of the lapse: breached at exactly 55 min, though looked at later.
+    expect(temp.store.alerts.get(ignored.id)).toMatchObject({ respondBreachedAt: T0 + 55 * MIN, escalationLevel: 2, escalatedAt: T0 + 55 * MIN });
+    expect(clockFeed()).toEqual([['breached', 'respond', ignored.id], ['escalated', 2, ignored.id]]);
   });
 
   it('breaches a re-opened alert\'s new respondBy at exactly its instant, though an earlier occurrence was acknowledged', () => {
@@ -260,6 +272,85 @@ describe('SlaClock (alert service + SLA clock + SQLite file)', () => {
     expect(temp.store.alerts.get(alert.id)!.respondBreachedAt).toBeNull();
     clock.tick(reopenAt + 15 * MIN);
     expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: reopenAt + 15 * MIN, escalationLevel: 2, escalatedAt: reopenAt + 15 * MIN });
+  });
+
+  describe('a re-opened alert whose earlier occurrence breached', () => {
+    const resolvedAt = T0 + 20 * MIN;
+    const reopenAt = T0 + 30 * MIN;
+
+    /** Opened at T0, its response breached at 15 min (L2), resolved at 20 min, re-opened at 30 min. */
+    function breachedThenReopened(): AlertRecord {
+      const alert = open(acme, T0);
+      clock.tick(T0 + 15 * MIN);
+      alerts.evaluate([{ agent: acme, samples: cpu(10) }], resolvedAt);
+      alerts.evaluate([{ agent: acme, samples: cpu(99) }], reopenAt);
+      return temp.store.alerts.get(alert.id)!;
+    }
+
+    it('gets its own response clock, breaching at exactly its instant, recorded and sent again', () => {
+      const alert = breachedThenReopened();
+      expect(feed.at(-1)).toMatchObject({
+        type: 'alert.opened',
+        alert: { id: alert.id, occurrences: 2, respondBy: reopenAt + 15 * MIN, resolveBy: reopenAt + 4 * H, respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2 },
+      });
+      clock.tick(reopenAt + 15 * MIN - 1);
+      expect(temp.store.alerts.get(alert.id)!.respondBreachedAt).toBe(T0 + 15 * MIN);
+      expect(clockFeed()).toEqual([['breached', 'respond', alert.id], ['escalated', 2, alert.id]]);
+      clock.tick(reopenAt + 15 * MIN);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: reopenAt + 15 * MIN, escalationLevel: 2 });
+      const again = feed.filter((e) => e.type === 'alert.breached').at(-1)!;
+      expect(again.alert).toMatchObject({ id: alert.id, respondBreachedAt: reopenAt + 15 * MIN });
+      // Once for this occurrence too.
+      clock.tick(reopenAt + H);
+      expect(clockFeed()).toEqual([['breached', 'respond', alert.id], ['escalated', 2, alert.id], ['breached', 'respond', alert.id]]);
+    });
+
+    it('keeps its level and climbs the steps above it from the re-open', () => {
+      const alert = breachedThenReopened();
+      alerts.acknowledge(alert.id, 'alice', null, reopenAt + MIN);
+      clock.tick(reopenAt + 3 * H - 1);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ escalationLevel: 2, escalatedAt: T0 + 15 * MIN, respondBreachedAt: T0 + 15 * MIN });
+      clock.tick(reopenAt + 3 * H);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ escalationLevel: 3, escalatedAt: reopenAt + 3 * H });
+    });
+
+    it('is answered by an acknowledgement of the new occurrence, the earlier breach staying on the record', () => {
+      const alert = breachedThenReopened();
+      alerts.acknowledge(alert.id, 'alice', null, reopenAt + 15 * MIN - 1);
+      clock.tick(reopenAt + H);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: T0 + 15 * MIN, escalationLevel: 2 });
+      expect(clockFeed()).toEqual([['breached', 'respond', alert.id], ['escalated', 2, alert.id]]);
+    });
+
+    it('gets its own resolution clock too', () => {
+      const alert = open(acme, T0);
+      alerts.acknowledge(alert.id, 'alice', null, T0 + MIN);
+      clock.tick(T0 + 4 * H);
+      alerts.evaluate([{ agent: acme, samples: cpu(10) }], T0 + 4 * H + 10 * MIN);
+      const again = T0 + 4 * H + 20 * MIN;
+      alerts.evaluate([{ agent: acme, samples: cpu(99) }], again);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ state: 'open', resolveBy: again + 4 * H, resolveBreachedAt: T0 + 4 * H, escalationLevel: 4 });
+      alerts.acknowledge(alert.id, 'alice', null, again + MIN);
+      clock.tick(again + 4 * H - 1);
+      expect(temp.store.alerts.get(alert.id)!.resolveBreachedAt).toBe(T0 + 4 * H);
+      clock.tick(again + 4 * H);
+      expect(temp.store.alerts.get(alert.id)!.resolveBreachedAt).toBe(again + 4 * H);
+      expect(clockFeed().filter(([kind, clockName]) => kind === 'breached' && clockName === 'resolve')).toEqual([
+        ['breached', 'resolve', alert.id], ['breached', 'resolve', alert.id],
+      ]);
+    });
+
+    it('is stamped from its re-open and breached at its instant by a clock that looks late, with no re-open hook', () => {
+      const bare = new AlertService(temp.store, events, silent);
+      bare.evaluate([{ agent: globex, samples: cpu(99) }], T0);
+      const id = feed.find((e) => e.type === 'alert.opened')!.alert.id;
+      clock.tick(T0 + 15 * MIN);
+      bare.evaluate([{ agent: globex, samples: cpu(10) }], resolvedAt);
+      bare.evaluate([{ agent: globex, samples: cpu(99) }], reopenAt);
+      expect(temp.store.alerts.get(id)).toMatchObject({ occurrences: 2, respondBy: null, resolveBy: null, respondBreachedAt: T0 + 15 * MIN });
+      clock.tick(reopenAt + H);
+      expect(temp.store.alerts.get(id)).toMatchObject({ respondBy: reopenAt + 15 * MIN, resolveBy: reopenAt + 4 * H, respondBreachedAt: reopenAt + 15 * MIN });
+    });
   });
 
   describe('paused by a maintenance window that started while the alert was open', () => {
@@ -312,6 +403,18 @@ describe('SlaClock (alert service + SLA clock + SQLite file)', () => {
       temp.store.maintenance.release(alert.id, 'mw_1', release);
       clock.restart(alert.id, release);
       expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBy: T0 + 15 * MIN, resolveBy: T0 + 4 * H + (release - pausedLater) });
+    });
+
+    it('moves on by the time held the response window a lapse before the pause had started', () => {
+      const alert = open(acme, T0);
+      // Lapsed at 6 min: owed by 21 min, 11 min of which were left at the pause.
+      alerts.acknowledge(alert.id, 'alice', null, T0 + MIN, 5 * MIN);
+      alerts.tick(T0 + 6 * MIN);
+      pauseAndRelease(alert.id);
+      clock.tick(T0 + 21 * MIN + held - 1);
+      expect(temp.store.alerts.get(alert.id)!.respondBreachedAt).toBeNull();
+      clock.tick(T0 + 21 * MIN + held);
+      expect(temp.store.alerts.get(alert.id)).toMatchObject({ respondBreachedAt: T0 + 21 * MIN + held, escalationLevel: 2 });
     });
 
     it('keeps the pause across a collector restart mid-window', () => {

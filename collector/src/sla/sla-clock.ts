@@ -82,10 +82,13 @@ export class SlaClock {
   /**
    * The alert was released from a maintenance window, or opened again. Clocks that a window paused
    * while they ran go on where they stood, the time held added (see resumedClocks); otherwise
-   * (held since it opened, or a new occurrence) they start over at `now` (see restartedDeadlines).
-   * Its level stays. Joins the caller's transaction; call it before reading the alert to publish,
-   * so that the alert carries its new deadlines. Returns the updated alert, or undefined when
-   * there is none.
+   * (held since it opened, or a new occurrence) they start over at `now` (see restartedDeadlines):
+   * a new occurrence owes its own response and resolution, and a breach of either is recorded
+   * (its instant replacing the earlier occurrence's) and sent as alert.breached again. Its
+   * escalation level stays, as levels never go down: the people an earlier occurrence reached
+   * stay on it, and the steps above that level count from the restart. Joins the caller's
+   * transaction; call it before reading the alert to publish, so that the alert carries its new
+   * deadlines. Returns the updated alert, or undefined when there is none.
    */
   restart(alertId: string, now: number): AlertRecord | undefined {
     return this.deps.store.transaction(() => {
@@ -159,15 +162,15 @@ export class SlaClock {
     if (!record) return;
     const policy = this.deps.policies.compiled(record.tenantId);
     const { alert, unstamped } = this.clocked(record, clock, policy);
+    // Stamped before any breach is recorded: a breach is recorded against the deadline it missed
+    // (one before the clock's deadline is an earlier occurrence's; see occurrenceBreachAt).
+    if (unstamped && alert.respondBy !== null && alert.resolveBy !== null) {
+      store.sla.clocks.setDeadlines(record.id, { respondBy: alert.respondBy, resolveBy: alert.resolveBy, slaStartedAt: alert.slaStartedAt }, now);
+    }
 
     const events = dueClockEvents(alert, policy, now);
     this.recordEvents(record.id, events);
-    const nextAt = nextClockAt(applyClockEvents(alert, events), policy);
-    if (unstamped && alert.respondBy !== null && alert.resolveBy !== null) {
-      store.sla.clocks.setDeadlines(record.id, { respondBy: alert.respondBy, resolveBy: alert.resolveBy, slaStartedAt: alert.slaStartedAt }, nextAt);
-    } else {
-      store.sla.clocks.schedule(record.id, nextAt);
-    }
+    store.sla.clocks.schedule(record.id, nextClockAt(applyClockEvents(alert, events), policy));
     if (events.length > 0) this.publish(record.id, events);
   }
 

@@ -7,13 +7,16 @@ export type ClockedAlert = Pick<
   | 'respondBreachedAt' | 'resolveBreachedAt' | 'escalationLevel' | 'escalatedAt'
 > & {
   /**
-   * When the clocks started: null for the opening; the release instant after a maintenance window
-   * the alert was held in since it opened; moved on by the time held after a pause.
+   * When the clocks started: null for the opening; the re-open instant for a later occurrence;
+   * the release instant after a maintenance window the alert was held in since it (re-)opened;
+   * moved on by the time held after a pause.
    */
   slaStartedAt: number | null;
   /**
-   * When the current occurrence's last acknowledgement lapsed (null: none did). `acknowledgedAt`
-   * is the acknowledgement in force, if any; one that lapsed stopped the response clock until then.
+   * When the current occurrence's last acknowledgement lapsed (null: none did); moved on by the
+   * time held after a pause, like slaStartedAt. `acknowledgedAt` is the acknowledgement in force,
+   * if any; one that lapsed stopped the response clock until then, and from then a response is
+   * owed again within the priority's respond target.
    */
   ackLapsedAt: number | null;
   /**

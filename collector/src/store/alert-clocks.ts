@@ -52,11 +52,15 @@ export class AlertClockStore {
        WHERE id = @id`,
     );
     // Breaches and raises are written once, at their instant; updated_at never moves backwards.
+    // Once per occurrence: a breach recorded before the clock's current deadline is an earlier
+    // occurrence's (see occurrenceBreachAt), which the new occurrence's breach replaces.
     this.respondBreachStmt = db.prepare(
-      'UPDATE alerts SET respond_breached_at = @at, updated_at = MAX(updated_at, @at) WHERE id = @id AND respond_breached_at IS NULL',
+      `UPDATE alerts SET respond_breached_at = @at, updated_at = MAX(updated_at, @at)
+       WHERE id = @id AND (respond_breached_at IS NULL OR respond_breached_at < respond_by)`,
     );
     this.resolveBreachStmt = db.prepare(
-      'UPDATE alerts SET resolve_breached_at = @at, updated_at = MAX(updated_at, @at) WHERE id = @id AND resolve_breached_at IS NULL',
+      `UPDATE alerts SET resolve_breached_at = @at, updated_at = MAX(updated_at, @at)
+       WHERE id = @id AND (resolve_breached_at IS NULL OR resolve_breached_at < resolve_by)`,
     );
     this.raiseStmt = db.prepare(
       `UPDATE alerts SET escalation_level = @level, escalated_at = @at, updated_at = MAX(updated_at, @at)

@@ -108,9 +108,11 @@ export class AlertStore {
          AND state != 'resolved' AND suppressed_by IS NULL AND id != @by
        RETURNING id`,
     ).pluck();
+    // first_acknowledged_at is history for the KPI report's time to acknowledge: the first
+    // acknowledgement the alert ever had, kept through lapses and re-opens (unlike acknowledged_at).
     this.acknowledgeStmt = db.prepare(
       `UPDATE alerts SET state = 'acknowledged', acknowledged_at = @at, acknowledged_by = @by, comment = COALESCE(@comment, comment),
-         ack_expires_at = @expiresAt, updated_at = @at
+         ack_expires_at = @expiresAt, first_acknowledged_at = COALESCE(first_acknowledged_at, @at), updated_at = @at
        WHERE id = @id AND state = 'open'`,
     );
     this.lastResolvedStmt = db.prepare(
@@ -119,10 +121,14 @@ export class AlertStore {
     // The rule's current name, operator, threshold and priority: the alert fires again as the rule is now.
     // A new occurrence has had no acknowledgement and no remediation yet: the last one's go with
     // its occurrence (the audit log keeps who acknowledged), so that its response clock runs
-    // afresh; so does a pause of its clocks by a maintenance window it resolved in.
+    // afresh; so does a pause of its clocks by a maintenance window it resolved in. Its SLA clocks
+    // start at the re-open: no deadlines until the SLA clock stamps them from then (its re-open
+    // hook, or its next look). Breaches and the escalation level stay: the alert did miss those
+    // commitments, and the new occurrence's own deadlines all lie after them.
     this.reopenStmt = db.prepare(
       `UPDATE alerts SET state = 'open', resolved_at = NULL, resolved_by = NULL, occurrences = occurrences + 1, remediation = NULL,
          acknowledged_at = NULL, acknowledged_by = NULL, ack_expires_at = NULL, ack_lapsed_at = NULL, clocks_paused_at = NULL,
+         sla_started_at = @at, respond_by = NULL, resolve_by = NULL,
          open_value = @value, value = @value, updated_at = @at, flapping = @flapping, suppressed_by = @suppressedBy,
          rule_name = @ruleName, op = @op, threshold = @threshold, priority = @priority, hostname = @hostname
        WHERE id = @id AND state = 'resolved'`,

@@ -577,15 +577,27 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 19,
-    name: 'the response clock counts only the acknowledgement in force; maintenance pauses running SLA clocks',
+    name: 'the response clock counts only the acknowledgement in force; maintenance pauses running SLA clocks; the first acknowledgement kept',
     sql: `
       -- When the current occurrence's last acknowledgement lapsed: the response clock it had
-      -- stopped cannot breach before then. NULL when none lapsed (a re-open clears it).
+      -- stopped owes a fresh response window from then. NULL when none lapsed (a re-open clears it).
       ALTER TABLE alerts ADD COLUMN ack_lapsed_at INTEGER;
       -- When a maintenance window paused the alert's already running SLA clocks (held at the
       -- window's start); the release adds the time held to its deadlines. NULL for an alert held
       -- since it opened, whose clocks start at the release instead.
       ALTER TABLE alerts ADD COLUMN clocks_paused_at INTEGER;
+      -- The first acknowledgement the alert ever had, never cleared (neither by a lapse nor by a
+      -- re-open): the KPI report's time to acknowledge. NULL while no one has acknowledged it.
+      ALTER TABLE alerts ADD COLUMN first_acknowledged_at INTEGER;
+      -- Back-filled before acknowledged_at is cleared below. acknowledged_at held the latest
+      -- acknowledgement (each one overwrote it), so the audit log's earliest alert.acknowledged
+      -- entry, when there is one, tells an alert acknowledged again after a lapse its first.
+      UPDATE alerts SET first_acknowledged_at = acked.at
+      FROM (SELECT target_id, MIN(at) AS at FROM audit_log
+            WHERE action = 'alert.acknowledged' AND target_type = 'alert' GROUP BY target_id) AS acked
+      WHERE acked.target_id = alerts.id;
+      UPDATE alerts SET first_acknowledged_at = acknowledged_at
+      WHERE acknowledged_at IS NOT NULL AND (first_acknowledged_at IS NULL OR acknowledged_at < first_acknowledged_at);
       -- acknowledged_at / acknowledged_by now mean the acknowledgement in force for this
       -- occurrence. An open alert that still carries one kept it as history of a lapse or of an
       -- earlier occurrence: cleared (the audit log keeps who acknowledged). When it lapsed was not

@@ -7,14 +7,18 @@ export interface ReportScope { tenantId: string | null; from: number; to: number
 export class ReportStore {
   constructor(private readonly db: Db) {}
 
-  /** Alerts of the scope opened in [from, to), with whether a linked runbook run succeeded before the resolve. */
+  /**
+   * Alerts of the scope opened in [from, to), with the first acknowledgement they ever had (not
+   * the one in force, which a lapse or a re-open clears) and whether a linked runbook run
+   * succeeded before the resolve.
+   */
   alertsOpened(scope: ReportScope): Array<{
-    priority: Priority; metric: string; openedAt: number; acknowledgedAt: number | null; resolvedAt: number | null;
+    priority: Priority; metric: string; openedAt: number; firstAcknowledgedAt: number | null; resolvedAt: number | null;
     resolvedBy: string | null; respondBy: number | null; respondBreachedAt: number | null; resolveBreachedAt: number | null; remediated: boolean;
   }> {
     const rows = this.db
       .prepare(
-        `SELECT a.priority, a.metric, a.opened_at AS openedAt, a.acknowledged_at AS acknowledgedAt, a.resolved_at AS resolvedAt,
+        `SELECT a.priority, a.metric, a.opened_at AS openedAt, a.first_acknowledged_at AS firstAcknowledgedAt, a.resolved_at AS resolvedAt,
            a.resolved_by AS resolvedBy, a.respond_by AS respondBy, a.respond_breached_at AS respondBreachedAt,
            a.resolve_breached_at AS resolveBreachedAt,
            EXISTS (SELECT 1 FROM jobs j JOIN job_runs r ON r.job_id = j.id
