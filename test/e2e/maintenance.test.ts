@@ -5,7 +5,9 @@
  * ends, the still-broken alert is released on the feed and the runbook's script runs on the agent.
  * An alert already open when a window starts is marked in maintenance on the feed at the start and
  * released at the end, its SLA deadlines moved on by the time it was held. A window whose scope
- * does not cover the agent holds nothing.
+ * does not cover the agent holds nothing. A webhook channel, its signatures checked by a receiver
+ * on loopback, hears nothing of a held alert while the window lasts and "still failing after
+ * maintenance" once it ends.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, Job, JobList } from '@vigil/shared';
@@ -15,6 +17,7 @@ import type { Child } from '../helpers/child.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { startWebhookReceiver, verifyWebhookSignature, type ReceivedHook, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 describe('maintenance windows hold alerts back until they end', () => {
   const tmp = makeTempDir('maintenance');
@@ -22,13 +25,30 @@ describe('maintenance windows hold alerts back until they end', () => {
   let agent: Child;
   let agentId: string;
   let feed: FeedClient;
+  let hooks: WebhookReceiver;
+  let secret: string;
+
+  /** The webhooks about one alert, each checked for a valid signature. */
+  const hooksAbout = (alertId: string): ReceivedHook[] => {
+    const about = hooks.received.filter((h) => h.path === '/noc' && (h.body.alerts as Array<{ id: string }>).some((a) => a.id === alertId));
+    for (const hook of about) expect(verifyWebhookSignature(secret, hook)).toBe(true);
+    return about;
+  };
 
   beforeAll(async () => {
+    hooks = await startWebhookReceiver();
     collector = await startTestCollector(`${tmp.path}/data`);
     const token = await collector.enrollToken('acme', 'hq', ['--tags', 'server,linux', '--max-uses', '1']);
     agentId = await enrollAgent(collector.url, token, `${tmp.path}/agent`);
     agent = runAgent(`${tmp.path}/agent`, '1s');
     feed = await openFeed(collector.wsUrl, collector.adminToken);
+    // Short group timings keep the test quick; a repeat interval shorter than a window lets the
+    // release of an alert paged before the window go out as news of its own.
+    const channel = await collector.api('POST', '/api/v1/notification-channels', {
+      name: 'NOC webhook', kind: 'webhook', target: { url: `${hooks.url}/noc` }, groupWait: '100ms', groupInterval: '100ms', repeatInterval: '1s',
+    });
+    expect(channel.status).toBe(201);
+    secret = channel.body.secret as string;
     await waitFor('the agent online with a stored frame', async () => {
       const { body } = await collector.api('GET', `/api/v1/agents/${agentId}`);
       return body.online && body.lastSeq > 0;
@@ -39,6 +59,7 @@ describe('maintenance windows hold alerts back until they end', () => {
     feed?.close();
     await agent?.stop();
     await collector?.stop();
+    await hooks?.close();
     tmp.remove();
   });
 
@@ -122,6 +143,12 @@ describe('maintenance windows hold alerts back until they end', () => {
     expect((released as { alert: Alert }).alert.updatedAt).toBeGreaterThanOrEqual(endsAt);
     expect(feed.messages.filter((m) => m.type === 'alert.released')).toHaveLength(1);
 
+    // The channel heard nothing while the window held the alert: its first news is the release.
+    const [news] = await waitFor('the released webhook', () => hooksAbout(alert.id).length > 0 && hooksAbout(alert.id));
+    expect(news!.body).toMatchObject({ event: 'released', summary: expect.stringContaining('Still failing after maintenance: Memory in use') });
+    expect(news!.body.alerts[0]).toMatchObject({ id: alert.id, from: 'maintenance', maintenanceWindowId: null, state: 'open' });
+    expect(news!.body.sentAt).toBeGreaterThanOrEqual(endsAt);
+
     // The runbook ran once, and only after the release: no job was made while the window held the alert.
     const jobs = await waitFor('the runbook job to finish', async () => {
       const { body } = await collector.api('GET', `/api/v1/jobs?alertId=${alert.id}`);
@@ -134,6 +161,7 @@ describe('maintenance windows hold alerts back until they end', () => {
     const job = (await collector.api('GET', `/api/v1/jobs/${jobs[0]!.id}`)).body as Job;
     expect(job.runs[0]).toMatchObject({ agentId, exitCode: 0, stdout: 'remediated mem\n' });
     expect((await collector.api('GET', `/api/v1/alerts/${alert.id}`)).body.maintenanceWindowId).toBeNull();
+    expect(hooksAbout(alert.id).map((h) => h.body.event)).toEqual(['released']);
   });
 
   it('marks an alert already open when a window starts as in maintenance, and releases it with its deadlines moved by the time held', async () => {
@@ -142,6 +170,9 @@ describe('maintenance windows hold alerts back until they end', () => {
     const opened = await feed.next('alert.opened before the window', (m) => m.type === 'alert.opened' && m.alert.ruleId === rule.body.id);
     const alert = (opened as { alert: Alert }).alert;
     expect(alert).toMatchObject({ agentId, state: 'open', maintenanceWindowId: null });
+    // Paged before the window: the receiver has the open before the window is even made.
+    const [firing] = await waitFor('the opened webhook', () => hooksAbout(alert.id).length > 0 && hooksAbout(alert.id));
+    expect(firing!.body).toMatchObject({ event: 'opened', alerts: [{ id: alert.id, maintenanceWindowId: null }] });
 
     // A window covering just this agent, starting a moment from now.
     const now = Date.now();
@@ -164,6 +195,13 @@ describe('maintenance windows hold alerts back until they end', () => {
     const heldMs = after.updatedAt - startsAt;
     expect(after.respondBy! - alert.respondBy!).toBe(heldMs);
     expect(after.resolveBy! - alert.resolveBy!).toBe(heldMs);
+
+    // Nothing while the window held it; then the news that it is still failing.
+    const news = await waitFor('the released webhook', () => hooksAbout(alert.id).length > 1 && hooksAbout(alert.id));
+    expect(news.map((h) => h.body.event)).toEqual(['opened', 'released']);
+    expect(news[1]!.body).toMatchObject({ summary: expect.stringContaining('Still failing after maintenance: Load before patching') });
+    expect(news[1]!.body.alerts[0]).toMatchObject({ id: alert.id, from: 'maintenance', maintenanceWindowId: null, respondBy: after.respondBy });
+    expect(news[1]!.body.sentAt).toBeGreaterThanOrEqual(endsAt);
 
     expect((await collector.api('DELETE', `/api/v1/rules/${rule.body.id}`)).status).toBe(204);
   });

@@ -6,7 +6,6 @@
  * Teams messages in the shapes their incoming webhooks accept; and an endpoint that never answers,
  * which neither slows ingest nor keeps the alert from the other channels.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -19,35 +18,7 @@ import { startTestCollector, type TestCollector } from '../helpers/collector.js'
 import { REPO_ROOT } from '../helpers/paths.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-interface Received { path: string; headers: Record<string, string | string[] | undefined>; raw: string; body: any }
-
-/** A webhook receiver: records every POST; paths listed in `failFirst` answer 500 to their first request. */
-async function startReceiver(failFirst: string[]): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const failed = new Set<string>();
-  const server: Server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (raw += chunk));
-    req.on('end', () => {
-      const path = req.url ?? '';
-      received.push({ path, headers: req.headers, raw, body: JSON.parse(raw) });
-      if (failFirst.includes(path) && !failed.has(path)) {
-        failed.add(path);
-        res.writeHead(500).end('try again');
-      } else {
-        res.writeHead(204).end();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
+import { startWebhookReceiver, verifyWebhookSignature as verify, type ReceivedHook as Received, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 interface Mail { from: string; to: string[]; user: string | null; text: string }
 interface SmtpServerLike { listen(port: number, host: string, cb: () => void): void; close(cb: () => void): void; server: { address(): AddressInfo } }
@@ -89,26 +60,17 @@ async function startBlackHole(): Promise<{ url: string; requests: () => number; 
   };
 }
 
-/** What a receiver does with a signed webhook: recompute the HMAC over the raw body, compare in constant time, refuse old timestamps. */
-function verify(secret: string, r: Received): boolean {
-  const timestamp = String(r.headers['x-vigil-timestamp']);
-  const signature = String(r.headers['x-vigil-signature']);
-  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
-  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${r.raw}`).digest('hex')}`);
-  return expected.length === Buffer.byteLength(signature) && timingSafeEqual(expected, Buffer.from(signature));
-}
-
 describe('notifications from a real endpoint to real receivers', () => {
   const tmp = makeTempDir('e2e-notify');
   let collector: TestCollector;
   let agent: Child;
   let agentId: string;
-  let hooks: Awaited<ReturnType<typeof startReceiver>>;
+  let hooks: WebhookReceiver;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let blackHole: Awaited<ReturnType<typeof startBlackHole>>;
 
   beforeAll(async () => {
-    hooks = await startReceiver(['/flaky']);
+    hooks = await startWebhookReceiver(['/flaky']);
     smtp = await startSmtp();
     blackHole = await startBlackHole();
     collector = await startTestCollector(`${tmp.path}/data`);

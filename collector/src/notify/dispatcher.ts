@@ -1,3 +1,4 @@
+import type { NotificationEvent } from '@vigil/shared';
 import type { Logger } from 'pino';
 import type { AlertEvent, AlertEvents } from '../alerts/alert-events.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
@@ -7,7 +8,9 @@ import type { Announcement } from '../store/notifications.js';
 import type { NotificationChannels } from './channels.js';
 import { DEFAULT_DELIVERY_QUEUE_OPTIONS, DeliveryQueue, type DeliveryQueueOptions, type QueuedDelivery } from './delivery-queue.js';
 import { toPublicAlert } from '../alerts/to-public.js';
-import { EMPTY_PLANNER_STATE, nextFlushAt, planEvent, planFlush, plannerStateFrom, type AnnouncementChange, type PlannerState } from './planner.js';
+import {
+  EMPTY_PLANNER_STATE, forgetAnnouncement, nextFlushAt, planEvent, planFlush, plannerStateFrom, type AnnouncementChange, type PlannerState,
+} from './planner.js';
 import { sendOnce } from './send.js';
 import { DeliveryError } from './senders/delivery-error.js';
 import { DeliveryBatchSchema, type DeliveryBatch } from './types.js';
@@ -31,6 +34,8 @@ export interface DispatcherOptions {
   resumeMaxAgeMs?: number;
   /** Finished deliveries are kept this long (default 30 days). */
   retainMs?: number;
+  /** After a flush that could not be recorded, the next try (default 5 s). */
+  flushRetryMs?: number;
 }
 
 /**
@@ -44,6 +49,8 @@ export class NotificationDispatcher {
   private immediate: NodeJS.Immediate | null = null;
   private timer: NodeJS.Timeout | null = null;
   private timerAt: number | null = null;
+  /** A flush failed to record: the retry timer is armed, and events only join the groups until it fires. */
+  private flushFailed = false;
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
   private droppedEvents = 0;
@@ -139,14 +146,53 @@ export class NotificationDispatcher {
     this.flushDue();
   }
 
-  private flushDue(): void {
-    if (this.stopped) return;
+  /**
+   * Sends the groups that are due. What the flush sends and what that tells the channels are
+   * recorded together or not at all, and the planner moves on only once they are: a crash can
+   * leave neither a channel counted as told about news that was never on its way (owed a resolve
+   * of an incident it never opened) nor news on its way that no restart would owe a resolve for.
+   * A flush that could not be recorded is planned again in full after flushRetryMs.
+   */
+  private flushDue(retry = false): void {
+    if (this.stopped || (this.flushFailed && !retry)) return;
     const now = this.deps.now();
     const { state, batches, announcements } = planFlush(this.state, this.deps.channels.planned(), now);
+    let deliveries: QueuedDelivery[];
+    try {
+      deliveries = this.record(batches, announcements, now);
+    } catch (err) {
+      this.deps.log.error({ err, deliveries: batches.length }, 'recording notifications failed; none sent, retrying');
+      this.retryFlush();
+      return;
+    }
+    this.flushFailed = false;
     this.state = state;
-    for (const batch of batches) this.deliver(batch, now);
-    this.remember(announcements, now);
+    for (const delivery of deliveries) this.queue.enqueue(delivery);
+    if (deliveries.length > 0) this.deps.metrics.notificationQueueDepth.set(this.queue.depth);
     this.schedule(now);
+  }
+
+  /** One flush's deliveries and the announcements they make, in one transaction. */
+  private record(batches: readonly DeliveryBatch[], announcements: readonly AnnouncementChange[], now: number): QueuedDelivery[] {
+    if (batches.length === 0 && announcements.length === 0) return [];
+    const { store } = this.deps;
+    return store.transaction(() => {
+      const deliveries = batches.map((batch): QueuedDelivery => {
+        const delivery = { id: newId('ntf'), channelId: batch.channelId, batch };
+        store.notifications.insertDelivery({ id: delivery.id, channelId: batch.channelId, event: batch.event, alertIds: batch.items.map((i) => i.alert.id), batch, at: now });
+        return delivery;
+      });
+      for (const change of announcements) store.notifications.saveAnnouncement(change, now);
+      return deliveries;
+    });
+  }
+
+  private retryFlush(): void {
+    this.flushFailed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = null;
+    this.timer = setTimeout(() => { this.timer = null; this.flushDue(true); }, this.options.flushRetryMs ?? 5_000);
+    this.timer.unref();
   }
 
   /** Stores what channels were told, so that a restart still owes them the resolves. */
@@ -173,25 +219,13 @@ export class NotificationDispatcher {
     this.timer.unref();
   }
 
-  private deliver(batch: DeliveryBatch, now: number): void {
-    const delivery: QueuedDelivery = { id: newId('ntf'), channelId: batch.channelId, batch };
-    try {
-      this.deps.store.notifications.insertDelivery({ id: delivery.id, channelId: batch.channelId, event: batch.event, alertIds: batch.items.map((i) => i.alert.id), batch, at: now });
-    } catch (err) {
-      this.deps.log.error({ err, channelId: batch.channelId }, 'recording a notification failed; not sent');
-      return;
-    }
-    this.queue.enqueue(delivery);
-    this.deps.metrics.notificationQueueDepth.set(this.queue.depth);
-  }
-
   private resume(now: number): void {
     const maxAge = this.options.resumeMaxAgeMs ?? 86_400_000;
     let resumed = 0;
     for (const pending of this.deps.store.notifications.listPending(this.queueOptions.maxQueued)) {
       const batch = DeliveryBatchSchema.safeParse(pending.batch);
-      if (!batch.success) { this.deps.store.notifications.markFailed(pending.id, 'unreadable after restart', now); continue; }
-      if (now - pending.createdAt > maxAge) { this.deps.store.notifications.markFailed(pending.id, 'expired: still pending when the collector restarted', now); continue; }
+      if (!batch.success) { this.giveUp(pending, 'unreadable after restart', now); continue; }
+      if (now - pending.createdAt > maxAge) { this.giveUp(pending, 'expired: still pending when the collector restarted', now); continue; }
       this.queue.enqueue({ id: pending.id, channelId: pending.channelId, batch: batch.data });
       resumed++;
     }
@@ -212,10 +246,39 @@ export class NotificationDispatcher {
     const fields = { deliveryId: delivery.id, channelId: delivery.channelId, kind, event: delivery.batch.event, alerts: delivery.batch.items.length, tenant: delivery.batch.tenantId };
     if (outcome.status === 'sent') this.deps.log.info(fields, 'notification sent');
     else this.deps.log.warn({ ...fields, error: outcome.error, final: outcome.status === 'failed' }, 'notification attempt failed');
+    const at = this.deps.now();
     try {
-      this.deps.store.notifications.recordAttempt(delivery.id, { ...outcome, at: this.deps.now() });
+      this.deps.store.transaction(() => {
+        this.deps.store.notifications.recordAttempt(delivery.id, { ...outcome, at });
+        if (outcome.status === 'failed') this.forgetUntold(delivery.channelId, delivery.batch.event, delivery.batch.items.map((i) => i.alert.id));
+      });
     } catch (err) {
       this.deps.log.error({ err, deliveryId: delivery.id }, 'recording a notification attempt failed');
+    }
+  }
+
+  /** Marks a delivery failed without another attempt, with what that means for the resolves owed. */
+  private giveUp(delivery: { id: string; channelId: string; event: NotificationEvent; alertIds: readonly string[] }, error: string, at: number): void {
+    this.deps.store.transaction(() => {
+      this.deps.store.notifications.markFailed(delivery.id, error, at);
+      this.forgetUntold(delivery.channelId, delivery.event, delivery.alertIds);
+    });
+  }
+
+  /**
+   * News of alerts firing finally failed to reach the channel. The channel is owed the resolve of
+   * an alert only if it was told the alert fires: if this was its only news of the alert (nothing
+   * else sent or still pending), a resolve would be noise about an incident it never opened, so
+   * the announcement goes. One it heard of before (an open that went out, a later escalation that
+   * failed) stays owed. Joins the caller's transaction; the planner follows once it commits.
+   */
+  private forgetUntold(channelId: string, event: NotificationEvent, alertIds: readonly string[]): void {
+    if (event === 'resolved') return;
+    const { store } = this.deps;
+    for (const alertId of alertIds) {
+      if (store.notifications.hasFiringNews(channelId, alertId)) continue;
+      store.notifications.saveAnnouncement({ channelId, alertId, kinds: null }, this.deps.now());
+      store.afterCommit(() => { this.state = forgetAnnouncement(this.state, channelId, alertId); });
     }
   }
 
@@ -223,7 +286,8 @@ export class NotificationDispatcher {
     this.deps.metrics.notificationsDropped.inc({ queue: 'deliveries' });
     this.deps.log.warn({ deliveryId: delivery.id, channelId: delivery.channelId, event: delivery.batch.event }, 'notification queue full: oldest delivery dropped');
     try {
-      this.deps.store.notifications.markFailed(delivery.id, 'dropped: delivery queue full', this.deps.now());
+      const { batch } = delivery;
+      this.giveUp({ id: delivery.id, channelId: delivery.channelId, event: batch.event, alertIds: batch.items.map((i) => i.alert.id) }, 'dropped: delivery queue full', this.deps.now());
     } catch (err) {
       this.deps.log.error({ err, deliveryId: delivery.id }, 'recording a dropped notification failed');
     }

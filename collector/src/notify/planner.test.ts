@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, NotificationFilters } from '@vigil/shared';
 import type { AlertEvent } from '../alerts/alert-events.js';
-import { EMPTY_PLANNER_STATE, nextFlushAt, planEvent, planFlush, plannerStateFrom, type PlannerState } from './planner.js';
+import { EMPTY_PLANNER_STATE, forgetAnnouncement, nextFlushAt, planEvent, planFlush, plannerStateFrom, type PlannerState } from './planner.js';
 import type { ChannelPlan, DeliveryBatch } from './types.js';
 
 const S = 1000;
@@ -309,5 +309,25 @@ describe('notification planner: filters', () => {
   it('keeps a fresh alert from higher levels', () => {
     const ch = [channel('noc', { filters: { levels: [1] } }), channel('manager', { filters: { levels: [3] } })];
     expect(planEvent(EMPTY_PLANNER_STATE, ch, opened(alert('a1')), 0).outcomes.map((o) => o.outcome)).toEqual(['queued', 'level']);
+  });
+});
+
+describe('notification planner: news that never arrived', () => {
+  it('forgets an alert whose firing news finally failed: the resolve waiting in its group is withdrawn and none is owed later', () => {
+    const noc = channel('noc', { groupWaitMs: 0, groupIntervalMs: 5 * M });
+    const pager = channel('pager', { groupWaitMs: 0, groupIntervalMs: 5 * M });
+    const a = alert('alr_a');
+    // Both channels were sent the open; the resolve then waits out the groups' interval.
+    const { state: told } = run([noc, pager], [[0, opened(a)]]);
+    const waiting = planEvent(told, [noc, pager], resolved(a), 1 * M).state;
+    expect(nextFlushAt(waiting)).toBe(5 * M);
+
+    // The open never reached the NOC's receiver after all.
+    const forgotten = forgetAnnouncement(waiting, 'noc', 'alr_a');
+    const flushed = planFlush(forgotten, [noc, pager], 5 * M);
+    expect(flushed.batches.map((b) => [b.channelId, b.event, ids(b)])).toEqual([['pager', 'resolved', ['alr_a']]]);
+    expect(flushed.state.announced.size).toBe(0);
+    // The pager's own waiting resolve and what it was told are untouched.
+    expect(forgetAnnouncement(told, 'noc', 'alr_a').announced.has('pager|alr_a')).toBe(true);
   });
 });

@@ -210,6 +210,24 @@ export function planFlush(
   return { state: { groups, announced: announced ?? state.announced }, batches, announcements };
 }
 
+/**
+ * The channel never heard the alert fire after all (its news finally failed, and no other news of
+ * the alert to it went out or still waits to): it is owed no resolve. A resolve already waiting
+ * in one of its groups is withdrawn with the debt: to the receiver it would be noise about an
+ * incident it never opened.
+ */
+export function forgetAnnouncement(state: PlannerState, channelId: string, alertId: string): PlannerState {
+  const groups = new Map(state.groups);
+  for (const [key, group] of state.groups) {
+    if (group.channelId === channelId) withdraw(groups, key, alertId, (i) => i.event === 'resolved');
+  }
+  const told = announcementKey(channelId, alertId);
+  if (!state.announced.has(told)) return { ...state, groups };
+  const announced = new Map(state.announced);
+  announced.delete(told);
+  return { groups, announced };
+}
+
 function toBatches(group: GroupState): DeliveryBatch[] {
   const byEvent = new Map<PlanItem['event'], PlanItem[]>();
   for (const item of group.items) byEvent.set(item.event, [...(byEvent.get(item.event) ?? []), item]);

@@ -110,6 +110,22 @@ export class NotificationStore {
       .run(d.id, d.channelId, d.event, JSON.stringify(d.alertIds), JSON.stringify(d.batch), d.at, d.at);
   }
 
+  /**
+   * Whether the channel has news of the alert firing that went out or may still go out: a delivery
+   * other than a resolve that carries the alert, sent or pending. A channel with none was never
+   * told the alert fires, whatever the planner had counted on.
+   */
+  hasFiringNews(channelId: string, alertId: string): boolean {
+    return this.db
+      .prepare(
+        `SELECT 1 FROM notification_deliveries d
+         WHERE d.channel_id = ? AND d.event != 'resolved' AND d.status IN ('pending', 'sent')
+           AND EXISTS (SELECT 1 FROM json_each(d.alert_ids) WHERE value = ?)
+         LIMIT 1`,
+      )
+      .get(channelId, alertId) !== undefined;
+  }
+
   /** One attempt made: its outcome. A failed attempt that will be retried leaves the row pending. */
   recordAttempt(id: string, outcome: { status: DeliveryStatus; error: string | null; at: number }): void {
     this.db
@@ -153,8 +169,19 @@ export class NotificationStore {
     return (this.db.prepare(`SELECT * FROM notification_deliveries WHERE status = 'pending' ORDER BY created_at, id LIMIT ?`).all(limit) as RawDelivery[]).map(toDelivery);
   }
 
-  /** Forgets finished deliveries older than `before`; the history is for troubleshooting, not an archive. */
+  /**
+   * Forgets finished deliveries older than `before`; the history is for troubleshooting, not an
+   * archive. Firing news that went out to a channel still owed the alert's resolve is kept: it is
+   * the record that the channel was told (see hasFiringNews), however long the alert stays open.
+   */
   pruneFinished(before: number): number {
-    return this.db.prepare(`DELETE FROM notification_deliveries WHERE status != 'pending' AND created_at < ?`).run(before).changes;
+    return this.db
+      .prepare(
+        `DELETE FROM notification_deliveries AS d
+         WHERE d.status != 'pending' AND d.created_at < ?
+           AND NOT (d.status = 'sent' AND d.event != 'resolved' AND EXISTS (
+             SELECT 1 FROM notification_announcements a, json_each(d.alert_ids) j WHERE a.channel_id = d.channel_id AND a.alert_id = j.value))`,
+      )
+      .run(before).changes;
   }
 }

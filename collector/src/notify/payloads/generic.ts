@@ -19,6 +19,8 @@ export function genericPayload(batch: DeliveryBatch, ctx: RenderContext): string
       ...item.alert,
       ...(item.level !== undefined ? { level: item.level } : {}),
       ...(item.clock !== undefined ? { clock: item.clock } : {}),
+      // For a release: which hold ended (maintenance, suppression, flapping).
+      ...(item.from !== undefined ? { from: item.from } : {}),
       url: alertUrl(ctx.baseUrl, item.alert),
     })),
   });

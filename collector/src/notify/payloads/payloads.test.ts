@@ -116,3 +116,13 @@ describe('release headlines', () => {
     expect(headline(released())).toContain('Still failing after maintenance:');
   });
 });
+
+describe('generic webhook release', () => {
+  it('names the hold that ended on each released alert, so that a receiver need not parse the summary', () => {
+    const body = JSON.parse(genericPayload({ ...batch, event: 'released', items: [{ alert, event: 'released', from: 'maintenance' }] }, ctx));
+    expect(body).toMatchObject({ event: 'released', summary: expect.stringContaining('Still failing after maintenance:') });
+    expect(body.alerts[0]).toMatchObject({ id: alert.id, from: 'maintenance' });
+    // Other news carries no such field.
+    expect(JSON.parse(genericPayload(batch, ctx)).alerts[0]).not.toHaveProperty('from');
+  });
+});
