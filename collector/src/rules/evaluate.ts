@@ -48,7 +48,7 @@ export function evaluateSamples(
       keySuffix ??= seriesKeySuffix(agent.agentId, labels);
       const key = (index.keyPrefixes.get(rule.id) ?? ruleKeyPrefix(rule.id)) + keySuffix;
       // A windowed rule compares (and reports) the aggregate over its window instead of the sample.
-      const value = windowedValue(state, key, effective, sample.value, now);
+      const value = effective.aggregate ? windowedValue(state, key, effective, sample.value, now) : sample.value;
       const step = stepSeries(state, key, effective, value, now);
       if (step === null) continue;
       const base = { key, rule: effective, agentId: agent.agentId, labels, value, at: now, flapping: step.flapping, flappingChanged: step.flappingChanged };
