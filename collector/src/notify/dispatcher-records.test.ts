@@ -11,18 +11,9 @@ import { alertFixture } from '../testing/alerts.js';
 import { openTempStore } from '../testing/temp-store.js';
 import { NotificationChannels } from './channels.js';
 import { NotificationDispatcher, type DispatcherOptions } from './dispatcher.js';
+import { until } from '../testing/until.js';
 
 interface Hook { path: string; id: string; event: string; alertIds: string[] }
-
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not in time`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const RECORDING_FAILED = 'recording notifications failed; none sent, retrying';
 

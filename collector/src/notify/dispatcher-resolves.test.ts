@@ -9,6 +9,7 @@ import { openAlertHarness, silentLog } from '../testing/alert-harness.js';
 import type { openTempStore } from '../testing/temp-store.js';
 import { NotificationChannels } from './channels.js';
 import { NotificationDispatcher } from './dispatcher.js';
+import { until } from '../testing/until.js';
 
 const web: EvaluatedAgent = { agentId: 'agt_web', tenantId: 'acme', siteId: 'hq', tags: [], os: 'linux', hostname: 'web-1' };
 const diskRule: RuleInput = {
@@ -18,16 +19,6 @@ const diskRule: RuleInput = {
 const disk = (value: number): Sample => ({ metric: 'disk.used_pct', value, labels: { mount: '/' } });
 
 interface Hook { event: string; alerts: Array<{ id: string; state: string; suppressedBy: string | null }> }
-
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not in time`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /**
  * The alert service and the dispatcher together on one store, with a webhook receiver: what a
