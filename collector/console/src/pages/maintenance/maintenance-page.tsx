@@ -6,7 +6,7 @@ import { can } from '../../app/permissions.js';
 import { FormError } from '../../ui/field.js';
 import { useResource } from '../../ui/use-resource.js';
 import { defaultTenant } from '../forms/ownership.js';
-import { useSubmit } from '../forms/use-submit.js';
+import { useSubmit } from '../../ui/use-submit.js';
 import { browserTimeZone } from './time-zones.js';
 import { newWindowForm, windowForm, type WindowForm } from './window-form-state.js';
 import { WindowFormPanel } from './window-form.js';

@@ -5,7 +5,7 @@ import { Field, FormError } from '../../ui/field.js';
 import { FieldGroup } from '../../ui/field.js';
 import { foldFieldPaths } from '../forms/field-paths.js';
 import { ScopeEditor, scopePaths } from '../forms/scope-editor.js';
-import { useSubmit } from '../forms/use-submit.js';
+import { useSubmit } from '../../ui/use-submit.js';
 import { browserTimeZone, knownTimeZones } from './time-zones.js';
 import { WEEK_DAY_NAMES, WEEK_DAYS, type WeekDay } from './weekly-cron.js';
 import { windowBody, type WindowForm } from './window-form-state.js';

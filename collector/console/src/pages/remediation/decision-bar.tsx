@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Job, JobSummary } from '@vigil/shared';
-import { api, ApiFailure } from '../../app/api.js';
+import { api } from '../../app/api.js';
+import { useSubmit } from '../../ui/use-submit.js';
 import { describeTargets } from './job-facts.js';
 
 export type Verdict = 'approve' | 'reject';
@@ -18,25 +19,15 @@ export function DecisionBar({ job, verdict, onDecided, onClose, onSignedOut }: {
   onSignedOut: () => void;
 }) {
   const [comment, setComment] = useState('');
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { failure, busy, run } = useSubmit(onSignedOut);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), [job.id, verdict]);
   const verb = verdict === 'approve' ? 'Approve' : 'Reject';
 
-  async function submit(event: Event) {
+  function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setFailure(null);
-    try {
-      const body = comment.trim() ? { comment: comment.trim() } : {};
-      onDecided(await api<Job>('POST', `/api/v1/jobs/${encodeURIComponent(job.id)}/${verdict}`, body));
-    } catch (e) {
-      if (e instanceof ApiFailure && e.status === 401) return onSignedOut();
-      setFailure(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    const body = comment.trim() ? { comment: comment.trim() } : {};
+    void run(async () => onDecided(await api<Job>('POST', `/api/v1/jobs/${encodeURIComponent(job.id)}/${verdict}`, body)));
   }
 
   return (
@@ -46,7 +37,7 @@ export function DecisionBar({ job, verdict, onDecided, onClose, onSignedOut }: {
       <input ref={input} aria-label="Comment" placeholder="Comment (optional): change number, reason…" maxLength={2000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
       <button type="submit" class={verdict === 'approve' ? 'primary' : 'danger'} disabled={busy}>{verb}</button>
       <button type="button" onClick={onClose}>Cancel</button>
-      {failure && <span class="form-error" role="alert">{failure}</span>}
+      {failure && <span class="form-error" role="alert">{failure.message}</span>}
     </form>
   );
 }

@@ -6,6 +6,7 @@ import type { PageProps } from '../../app/pages.js';
 import { can } from '../../app/permissions.js';
 import { Link, readQuery, writeQuery } from '../../app/router.js';
 import { useResource } from '../../ui/use-resource.js';
+import { useSubmit } from '../../ui/use-submit.js';
 import { JobStatusBadge } from './badges.js';
 import { DecisionBar, type Verdict } from './decision-bar.js';
 import { isOwnRequest } from './job-facts.js';
@@ -159,27 +160,15 @@ function Head({ jobId, children }: { jobId: string; children?: ComponentChildren
 
 /** Cancelling stops a whole job: queued runs are cancelled and running scripts told to stop. Asked once more. */
 function CancelBar({ jobId, onDone, onSignedOut }: { jobId: string; onDone: (after: Job | null) => void; onSignedOut: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
-  async function cancel() {
-    setBusy(true);
-    setFailure(null);
-    try {
-      onDone(await api<Job>('POST', `/api/v1/jobs/${encodeURIComponent(jobId)}/cancel`));
-    } catch (e) {
-      if (e instanceof ApiFailure && e.status === 401) return onSignedOut();
-      setFailure(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { failure, busy, run } = useSubmit(onSignedOut);
+  const cancel = () => void run(async () => onDone(await api<Job>('POST', `/api/v1/jobs/${encodeURIComponent(jobId)}/cancel`)));
   return (
     <div class="decision-bar" role="group" aria-label="Cancel the job">
       <strong>Cancel this job?</strong>
       <span>Queued runs are cancelled; scripts already running are told to stop.</span>
       <button type="button" class="danger" disabled={busy} onClick={cancel}>Yes, cancel the job</button>
       <button type="button" onClick={() => onDone(null)}>Keep it running</button>
-      {failure && <span class="form-error" role="alert">{failure}</span>}
+      {failure && <span class="form-error" role="alert">{failure.message}</span>}
     </div>
   );
 }

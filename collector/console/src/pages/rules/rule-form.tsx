@@ -4,7 +4,7 @@ import { api } from '../../app/api.js';
 import { Field, FormError } from '../../ui/field.js';
 import { foldFieldPaths } from '../forms/field-paths.js';
 import { ScopeEditor, scopePaths } from '../forms/scope-editor.js';
-import { useSubmit } from '../forms/use-submit.js';
+import { useSubmit } from '../../ui/use-submit.js';
 import { RuleConditionFields, CONDITION_PATHS } from './rule-condition-fields.js';
 import { isRuleKind, ruleBody, switchKind, type RuleForm } from './rule-form-state.js';
 import { RULE_KIND_LABELS, RULE_KINDS } from './rule-kinds.js';

@@ -7,7 +7,7 @@ import { readQuery, writeQuery } from '../../app/router.js';
 import { FormError } from '../../ui/field.js';
 import { useResource } from '../../ui/use-resource.js';
 import { defaultTenant } from '../forms/ownership.js';
-import { useSubmit } from '../forms/use-submit.js';
+import { useSubmit } from '../../ui/use-submit.js';
 import { newRuleForm, ruleForm, type RuleForm } from './rule-form-state.js';
 import { RuleFormPanel } from './rule-form.js';
 import { ruleKind } from './rule-kinds.js';

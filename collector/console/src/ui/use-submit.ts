@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'preact/hooks';
-import { ApiFailure } from '../../app/api.js';
+import { ApiFailure } from '../app/api.js';
 
 export interface Submission {
   /** The last refusal, until the next attempt. */
