@@ -129,7 +129,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
 
   it('takes a token from the URL fragment and works from the keyboard', async () => {
     const { page } = await browser.blank();
-    await page.goto(`${collector.url}/#token=${collector.adminToken}`);
+    // Narrowed to this test's alert: another one opening meanwhile (an agent slow under load counted
+    // offline) would otherwise be the newest row, and j would select it.
+    await page.goto(`${collector.url}/?q=Console%20keyboard#token=${collector.adminToken}`);
     await page.locator('.status[data-status="live"]').waitFor();
     expect(new URL(page.url()).hash).toBe('');
     expect(await page.evaluate("sessionStorage.getItem('vigil.token')")).toBe(collector.adminToken);
@@ -139,7 +141,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in a real browser', () => {
     const row = page.locator('.row', { hasText: 'Console keyboard' });
     await row.waitFor({ timeout: 30_000 });
 
-    // Newest first: the new alert is the first row, and j selects it.
+    // The only row, so j selects it.
     await page.keyboard.press('j');
     await page.locator('.row.selected', { hasText: 'Console keyboard' }).waitFor();
     await page.keyboard.press('r');

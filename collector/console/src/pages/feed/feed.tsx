@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, getToken, streamUrl, type Alert, type AlertFeedMessage } from '../../app/api.js';
 import type { PageProps } from '../../app/pages.js';
 import { Link, readQuery, writeQuery } from '../../app/router.js';
 import { Countdown } from '../../ui/countdown.js';
 import { openReconnectingSocket } from '../../ui/reconnecting-socket.js';
+import { useSubmit } from '../../ui/use-submit.js';
 import { useVirtualRows } from '../../ui/virtual-rows.js';
 import { feedItems, FILTER_KEYS, siteKey, stepAlert, type FeedFilters, type FeedItem } from './feed-rows.js';
 import './feed.css';
@@ -106,7 +107,9 @@ export function FeedPage({ me, onSignedOut }: PageProps) {
     return next;
   });
 
-  useEffect(() => {
+  // A layout effect: the listener must know the rows as soon as they are painted, or a key pressed
+  // right after an update would move through the list as it was before it.
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -171,7 +174,7 @@ export function FeedPage({ me, onSignedOut }: PageProps) {
         </span>
       </form>
       {acting && actingAlert && (
-        <ActionBar acting={acting} alert={actingAlert} onDone={(after) => { if (after) upsert(after); setActing(null); }} />
+        <ActionBar acting={acting} alert={actingAlert} onDone={(after) => { if (after) upsert(after); setActing(null); }} onSignedOut={onSignedOut} />
       )}
       <div class="grid-head" role="row">
         <span>Pri</span><span>State</span><span>Host</span><span>Alert</span><span>Value</span><span>Tenant</span><span>Opened</span><span>Respond</span><span>Resolve</span><span />
@@ -252,27 +255,17 @@ function AlertRow({ alert, top, selected, canAct, onSelect, onAct }: RowProps) {
   );
 }
 
-function ActionBar({ acting, alert, onDone }: { acting: Acting; alert: Alert; onDone: (after: Alert | null) => void }) {
+function ActionBar({ acting, alert, onDone, onSignedOut }: { acting: Acting; alert: Alert; onDone: (after: Alert | null) => void; onSignedOut: () => void }) {
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { failure, busy, run } = useSubmit(onSignedOut);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), [acting.id, acting.kind]);
   const verb = acting.kind === 'ack' ? 'Acknowledge' : 'Resolve';
 
-  async function submit(event: Event) {
+  function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const body = comment.trim() ? { comment: comment.trim() } : {};
-      const after = await api<Alert>('POST', `/api/v1/alerts/${encodeURIComponent(alert.id)}/${acting.kind === 'ack' ? 'ack' : 'resolve'}`, body);
-      onDone(after);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    const body = comment.trim() ? { comment: comment.trim() } : {};
+    void run(async () => onDone(await api<Alert>('POST', `/api/v1/alerts/${encodeURIComponent(alert.id)}/${acting.kind === 'ack' ? 'ack' : 'resolve'}`, body)));
   }
 
   return (
@@ -281,7 +274,7 @@ function ActionBar({ acting, alert, onDone }: { acting: Acting; alert: Alert; on
       <input ref={input} aria-label="Comment" placeholder="Comment (optional)" maxLength={2000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
       <button type="submit" disabled={busy}>{verb}</button>
       <button type="button" onClick={() => onDone(null)}>Cancel</button>
-      {error && <span class="form-error" role="alert">{error}</span>}
+      {failure && <span class="form-error" role="alert">{failure.message}</span>}
     </form>
   );
 }
